@@ -1,0 +1,66 @@
+# ErrorKB chores. `make serve` and `make test` do all set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= 4
+MANAGE := $(BIN)/python manage.py
+STAMPS := .stamps
+
+.PHONY: serve test test-sqlite test-postgres setup browser postgres bench soak lint migrations-check clean
+
+# The venv is rebuilt only when a requirements file changes.
+$(STAMPS)/venv: requirements.txt requirements-dev.txt
+	@mkdir -p $(STAMPS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+# Migrate, load the catalogue (never overwriting curated rows), collect static files.
+setup: $(STAMPS)/venv
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) sync_catalogue
+	$(MANAGE) collectstatic --no-input -v 0
+
+serve: setup
+	$(BIN)/gunicorn errorkb.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+		--access-logfile - --error-logfile -
+
+# Debian's Chromium for the browser tests (a fresh machine has no browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "WARNING: chromium could not be installed; browser tests will be skipped"; }
+
+# A throwaway PostgreSQL server for the suite (see scripts/postgres.sh).
+postgres:
+	@bash scripts/postgres.sh start
+
+test: setup browser
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: $(STAMPS)/venv
+	$(MANAGE) makemigrations --check --dry-run -v 0
+	$(BIN)/pytest -n 2 -q
+
+test-postgres: $(STAMPS)/venv
+	@if bash scripts/postgres.sh start; then \
+		DATABASE_URL="$$(bash scripts/postgres.sh url)" DJANGO_SECRET_KEY=test-only $(BIN)/pytest -n 2 -q -m "not browser"; \
+	else echo "SKIPPED: the PostgreSQL run (PostgreSQL could not be installed or started here)"; fi
+
+bench: setup
+	ERRORKB_RATE_LIMITS=off $(BIN)/python bench/run.py
+
+soak: setup
+	ERRORKB_RATE_LIMITS=off $(BIN)/python bench/soak.py
+
+lint: $(STAMPS)/venv
+	$(BIN)/ruff check errorkb tests bench
+
+migrations-check: $(STAMPS)/venv
+	$(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) $(STAMPS) staticfiles

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("errorkb.api.urls")),
+    path("", include("errorkb.web.urls")),
+]
+
+handler404 = "errorkb.web.views.page_not_found"
+handler500 = "errorkb.web.views.server_error"
