@@ -22,9 +22,12 @@ setup: $(STAMPS)/venv
 	$(MANAGE) sync_catalogue
 	$(MANAGE) collectstatic --no-input -v 0
 
+# The access log leaves out query strings (a pasted secret can ride in one) and
+# carries the request id each response is stamped with.
 serve: setup
 	$(BIN)/gunicorn errorkb.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-		--access-logfile - --error-logfile -
+		--access-logfile - --error-logfile - \
+		--access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s'
 
 # Debian's Chromium for the browser tests (a fresh machine has no browser).
 browser:

@@ -73,8 +73,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "errorkb.web.middleware.RequestIdMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "errorkb.web.middleware.SecurityHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "errorkb.web.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "errorkb.web.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,17 +124,20 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.getenv("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Pastes are capped at 1 MB; the request body may carry a little JSON around one.
+# Pastes are capped at 1 MB (answered 413 past it). The raw request body may be
+# larger than the paste it carries: JSON escapes a control character as \u0000 (six
+# bytes for one) and a form percent-encodes a byte as three, so any paste under the
+# cap still fits. Bigger bodies are refused before they are read (RequestSizeLimitMiddleware).
 ERRORKB_MAX_PASTE_BYTES = 1_000_000
 ERRORKB_MAX_BATCH = 50
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * ERRORKB_MAX_PASTE_BYTES + 64 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * ERRORKB_MAX_PASTE_BYTES + 64 * 1024
 
 # How often a worker checks whether the catalogue changed (an admin edit in
 # another process); between checks the in-memory snapshot is used as it is.
@@ -171,6 +175,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "errorkb.api.errors.problem_exception_handler",
     "UNAUTHENTICATED_USER": None,
+    # Anonymous callers are counted per address. Behind N proxies that append to
+    # X-Forwarded-For the client is the Nth address from the right; with 0 the
+    # header is ignored, so a caller cannot dodge its limit by sending one.
+    "NUM_PROXIES": int(os.getenv("DJANGO_NUM_PROXIES", "1" if env_bool("DJANGO_HTTPS", False) else "0")),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -204,16 +212,26 @@ SESSION_COOKIE_HTTPONLY = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "errorkb.web.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "errorkb.web.middleware.RequestIdLogFilter"},
+        # A last guard: an exception message or request line quoting a paste loses its secrets.
+        "scrub_secrets": {"()": "errorkb.web.middleware.ScrubSecretsLogFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "scrub_secrets"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.getenv("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         # Django logs the request line of 4xx/5xx; never the body, so pastes stay out.
         "django.request": {"level": "ERROR"},
+        # The dev server's request lines go through the same scrubbing handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

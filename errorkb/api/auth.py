@@ -4,7 +4,9 @@ from rest_framework.authentication import TokenAuthentication
 class ApiTokenAuthentication(TokenAuthentication):
     """`Authorization: Bearer <token>` (or DRF's `Token <token>`) for tooling with higher rate limits.
 
-    Tokens are created in the admin (Auth Token → Tokens). Anonymous callers need none.
+    Tokens are created in the admin (Auth Token → Tokens) or with
+    `manage.py create_api_token <username>`. Anonymous callers need none; a wrong
+    token is a 401, never a silent fall-back to the anonymous rate.
     """
 
     keyword = "Bearer"

@@ -1,10 +1,18 @@
 """API errors as RFC 9457 problem details (application/problem+json)."""
 
+import logging
+import traceback
 from http import HTTPStatus
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
-from rest_framework.views import exception_handler
+from rest_framework.response import Response
+from rest_framework.views import exception_handler, set_rollback
+
+logger = logging.getLogger("errorkb.api")
 
 
 class ProblemJSONRenderer(JSONRenderer):
@@ -18,9 +26,31 @@ class PayloadTooLarge(exceptions.APIException):
 
 
 def problem_exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge(
+            f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes; "
+            "send the part around the error."
+        )
+    elif isinstance(exc, RecursionError):
+        # json.loads gives up on deep nesting (about a thousand levels) with RecursionError.
+        exc = exceptions.ParseError("JSON parse error - the document is nested too deeply.")
     response = exception_handler(exc, context)
     if response is None:
-        return None
+        if isinstance(exc, DatabaseError) or settings.DEBUG:
+            return None  # DatabaseUnavailableMiddleware answers 503; DEBUG shows the traceback
+        # Never an HTML 500 page for an API caller. The exception's message is neither
+        # answered nor logged (it may quote the paste): its type and stack are enough.
+        logger.error(
+            "unhandled %s in %s\n%s",
+            type(exc).__name__,
+            context["view"].__class__.__name__,
+            "".join(traceback.format_tb(exc.__traceback__)).rstrip(),
+        )
+        set_rollback()
+        response = Response(
+            {"detail": "Something went wrong on our side; the request id identifies it in our logs."},
+            status=500,
+        )
     data = response.data
     if isinstance(data, dict) and set(data) == {"detail"}:
         detail, errors = str(data["detail"]), None

@@ -39,7 +39,11 @@ class RelatedEntrySerializer(serializers.ModelSerializer):
         fields = ["provider", "code", "title", "url"]
 
     def get_url(self, entry) -> str:
-        return self.context["request"].build_absolute_uri(entry.get_absolute_url())
+        # Without a request (the per-process cache of serialized entries) the URL stays
+        # relative; the view makes it absolute for each caller.
+        request = self.context.get("request")
+        url = entry.get_absolute_url()
+        return request.build_absolute_uri(url) if request is not None else url
 
 
 class ErrorEntrySerializer(RelatedEntrySerializer):

@@ -2,8 +2,15 @@ from __future__ import annotations
 
 import re
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
+
+# The full-text index of code, title, message and description (migration 0002).
+SQLITE_SEARCH_TABLE = "catalogue_errorentry_fts"
+POSTGRES_SEARCH_VECTOR = (
+    "to_tsvector('simple'::regconfig, code || ' ' || title || ' ' || message || ' ' || description)"
+)
 
 
 class ErrorEntryQuerySet(models.QuerySet):
@@ -20,27 +27,20 @@ class ErrorEntryQuerySet(models.QuerySet):
     def search(self, query: str) -> ErrorEntryQuerySet:
         """Entries matching a code, a code prefix, an HTTP status, or words of the text.
 
-        Ranked: exact code, then HTTP status, then code prefix, then title, message
-        and description matches; every word of the query must appear somewhere.
+        Every word of the query must begin a word of the code, title, message or
+        description (a code prefix is one such word). Ranked: exact code, then HTTP
+        status, then code prefix, then title and message holding the whole query.
+        The words are looked up in the database's full-text index (FTS5 on SQLite,
+        a GIN tsvector index on PostgreSQL), so a search never scans the table.
         """
         query = " ".join(query.split())
-        if not query:
-            return self.none()
         words = re.findall(r"\w+", query.lower())
         if not words:
             return self.none()
-        text = Q()
-        for word in words:
-            text &= (
-                Q(code__icontains=word)
-                | Q(title__icontains=word)
-                | Q(message__icontains=word)
-                | Q(description__icontains=word)
-            )
-        condition = Q(code__iexact=query) | text
+        condition = self._words_condition(words)
         is_number = query.isdigit() and len(query) <= 5
         if is_number:
-            condition |= Q(code__startswith=query) | Q(http_status=int(query))
+            condition |= Q(http_status=int(query))
         rank_cases = [When(code__iexact=query, then=Value(0))]
         if is_number:
             rank_cases += [
@@ -56,3 +56,27 @@ class ErrorEntryQuerySet(models.QuerySet):
             .annotate(rank=Case(*rank_cases, default=Value(5), output_field=IntegerField()))
             .order_by("rank", "provider__order", "code")
         )
+
+    def _words_condition(self, words: list[str]) -> Q:
+        vendor = connections[self.db].vendor
+        if vendor == "sqlite":
+            # Each word quoted (so FTS5 syntax in a query is only ever text), as a prefix.
+            match = " ".join(f'"{word}"*' for word in words)
+            return Q(pk__in=RawSQL(f"SELECT rowid FROM {SQLITE_SEARCH_TABLE} WHERE {SQLITE_SEARCH_TABLE} MATCH %s", [match]))
+        if vendor == "postgresql":
+            tsquery = " & ".join(f"'{word}':*" for word in words)
+            return Q(
+                pk__in=RawSQL(
+                    f"SELECT id FROM catalogue_errorentry WHERE {POSTGRES_SEARCH_VECTOR} @@ to_tsquery('simple', %s)",
+                    [tsquery],
+                )
+            )
+        condition = Q()
+        for word in words:
+            condition &= (
+                Q(code__istartswith=word)
+                | Q(title__icontains=word)
+                | Q(message__icontains=word)
+                | Q(description__icontains=word)
+            )
+        return condition

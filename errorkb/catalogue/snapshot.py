@@ -12,6 +12,7 @@ import json
 import threading
 import time
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -108,47 +109,79 @@ def _f(path: str):
 
 
 class _SnapshotCache:
-    """One engine catalogue per process, refreshed when the catalogue version moves."""
+    """What each process keeps of the catalogue, dropped when the catalogue version moves.
+
+    The version is read at most every ERRORKB_CATALOGUE_REFRESH_SECONDS; between
+    checks nothing here touches the database. It holds the built engine catalogue
+    and, through `cached()`, other values derived from the catalogue (the API's
+    serialized entries), built on first use and bounded in number.
+    """
+
+    MAX_CACHED = 20_000
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._catalogue: Catalogue | None = None
+        self._cached: dict = {}
         self._version: int | None = None
         self._checked_at = 0.0
 
     def get(self) -> Catalogue:
-        now = time.monotonic()
-        if self._catalogue is not None and now - self._checked_at < settings.ERRORKB_CATALOGUE_REFRESH_SECONDS:
-            return self._catalogue
+        self._check_version()
+        catalogue = self._catalogue
+        if catalogue is None:
+            with self._lock:
+                if self._catalogue is None:
+                    from errorkb.diagnosis import Catalogue
+
+                    self._catalogue = Catalogue.from_snapshot(snapshot_from_database(self._version or 0))
+                catalogue = self._catalogue
+        return catalogue
+
+    def cached(self, key, build: Callable[[], object]):
+        """The value of `build()` for the current catalogue version, built once per process."""
+        self._check_version()
+        values = self._cached
+        value = values.get(key, _MISSING)
+        if value is _MISSING:
+            value = build()
+            if len(values) >= self.MAX_CACHED:
+                values.pop(next(iter(values)), None)  # oldest first
+            values[key] = value
+        return value
+
+    def _check_version(self) -> None:
+        if self._version is not None and time.monotonic() - self._checked_at < settings.ERRORKB_CATALOGUE_REFRESH_SECONDS:
+            return
         with self._lock:
-            if self._catalogue is not None and now - self._checked_at < settings.ERRORKB_CATALOGUE_REFRESH_SECONDS:
-                return self._catalogue
-            self._refresh()
-            self._checked_at = time.monotonic()
-            return self._catalogue
+            if self._version is not None and time.monotonic() - self._checked_at < settings.ERRORKB_CATALOGUE_REFRESH_SECONDS:
+                return
+            from .models import CatalogueVersion
 
-    def _refresh(self) -> None:
-        from .models import CatalogueVersion
-
-        try:
-            version = CatalogueVersion.current()
-            if self._catalogue is None or version != self._version:
-                from errorkb.diagnosis import Catalogue
-
-                self._catalogue = Catalogue.from_snapshot(snapshot_from_database(version))
+            try:
+                version = CatalogueVersion.current()
+            except DatabaseError:
+                # The database is away: keep answering from what we have.
+                if self._version is None:
+                    raise
+                version = self._version
+            if version != self._version:
+                # The version is read before anything is rebuilt from the rows, so
+                # what is built is never older than the version it is filed under.
+                self._catalogue = None
+                self._cached = {}
                 self._version = version
-        except DatabaseError:
-            # The database is away: keep answering from the catalogue we have.
-            if self._catalogue is None:
-                raise
+            self._checked_at = time.monotonic()
 
     def invalidate(self) -> None:
-        """Forget the snapshot: the next get() rebuilds it (this process only)."""
+        """Forget everything: the next use reads the version and rebuilds (this process only)."""
         with self._lock:
             self._catalogue = None
+            self._cached = {}
             self._version = None
 
 
+_MISSING = object()
 snapshot_cache = _SnapshotCache()
 
 

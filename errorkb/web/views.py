@@ -1,31 +1,134 @@
-from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import RequestDataTooBig
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
 
-from errorkb.catalogue.models import ErrorEntry, Provider
+from errorkb.catalogue.models import Category, ErrorEntry, Provider
+from errorkb.catalogue.snapshot import engine_catalogue
+from errorkb.diagnosis import ProviderUnknown, diagnose
+
+from . import presenters
+from .forms import PasteForm
+
+SEARCH_EXAMPLES = ["6010", "60", "429", "insufficient balance", "X-Data-Hash", "rukkyhub pin"]
+MAX_RESULTS = 50
+MAX_QUERY = 200
 
 
 def home(request):
-    providers = Provider.objects.annotate(entry_count=Count("entries")).prefetch_related("categories")
-    return render(request, "web/home.html", {"providers": providers})
+    providers = Provider.objects.annotate(entry_count=Count("entries")).prefetch_related(
+        Prefetch("categories", queryset=Category.objects.annotate(entry_count=Count("entries")))
+    )
+    return render(
+        request,
+        "web/home.html",
+        {"providers": providers, "form": PasteForm(), "examples": SEARCH_EXAMPLES},
+    )
 
 
 def provider_detail(request, provider):
     provider = get_object_or_404(Provider, slug=provider)
-    return render(request, "web/provider.html", {"provider": provider, "entries": provider.entries.for_display()})
+    categories = list(provider.categories.annotate(entry_count=Count("entries")))
+    entries = list(provider.entries.for_display())
+    return render(
+        request,
+        "web/provider.html",
+        {
+            "provider": provider,
+            "categories": categories,
+            "entries": entries,
+            "range_map": presenters.range_map(categories, entries),
+            "annotations": presenters.envelope_annotations(provider),
+            "docs_url": presenters.http_url(provider.docs_url),
+        },
+    )
 
 
 def error_detail(request, provider, code):
     entry = get_object_or_404(ErrorEntry.objects.for_display(), provider__slug=provider, code=code)
-    return render(request, "web/error.html", {"entry": entry})
+    return render(
+        request,
+        "web/error.html",
+        {
+            "entry": entry,
+            "related": entry.related.for_display(),
+            "diagnose_link": presenters.diagnose_link(entry),
+        },
+    )
 
 
 def search(request):
-    query = request.GET.get("q", "")
-    return render(request, "web/search.html", {"query": query, "results": ErrorEntry.objects.search(query)[:50]})
+    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
+    if not query:
+        return render(request, "web/search.html", {"query": "", "examples": SEARCH_EXAMPLES})
+
+    providers = dict(Provider.objects.values_list("slug", "name"))
+    provider, text = presenters.split_provider(query, providers)
+    if provider and not text:
+        return redirect("web:provider", provider)
+
+    results = ErrorEntry.objects.for_display().search(text)
+    if provider:
+        results = results.filter(provider__slug=provider)
+    results = list(results[: MAX_RESULTS + 1])
+
+    # An exact code is an answer, not a search; a bare HTTP status is shared by many entries.
+    exact = [entry for entry in results if entry.rank == 0]
+    if len(exact) == 1 and (provider or len(results) == 1 or exact[0].kind != ErrorEntry.Kind.HTTP_STATUS):
+        return redirect(exact[0])
+
+    suggestions = []
+    if not results:
+        diagnosis = diagnose(text, engine_catalogue(), provider=provider).to_dict()
+        suggestions = presenters.present_diagnosis(diagnosis, providers)["matches"]
+
+    words = presenters.query_words(text)
+    return render(
+        request,
+        "web/search.html",
+        {
+            "query": query,
+            "provider_name": providers.get(provider),
+            "results": [presenters.search_hit(entry, words) for entry in results[:MAX_RESULTS]],
+            "more": len(results) > MAX_RESULTS,
+            "suggestions": suggestions,
+            "examples": SEARCH_EXAMPLES,
+        },
+    )
 
 
 def paste(request):
-    return render(request, "web/paste.html", {})
+    """The paste page: a plain form that works without JavaScript, answered in place.
+
+    A GET with a `body` (the error pages link here) is diagnosed at once. A fetch
+    from static/js/paste.js (X-Requested-With: fetch) gets the result fragment only.
+    """
+    data = request.POST if request.method == "POST" else request.GET if "body" in request.GET else None
+    if data is None:
+        return render(request, "web/paste.html", {"form": PasteForm()})
+
+    form = PasteForm(data)
+    diagnosis = None
+    if form.is_valid():
+        values = form.cleaned_data
+        try:
+            result = diagnose(
+                values["body"],
+                engine_catalogue(),
+                provider=values["provider"] or None,
+                http_status=values["http_status"],
+            ).to_dict()
+        except ProviderUnknown as exc:
+            form.add_error("provider", str(exc))
+        else:
+            diagnosis = presenters.present_diagnosis(result, form.provider_names)
+    form.show_body(diagnosis["redacted_text"] if diagnosis else "")
+    status = 200 if diagnosis else 413 if form.too_large else 400
+
+    context = {"form": form, "diagnosis": diagnosis, "errors": form.messages()}
+    if request.headers.get("X-Requested-With") == "fetch":
+        # The script swaps the fragment in whatever it says, errors included.
+        return render(request, "web/_diagnosis.html", context)
+    return render(request, "web/paste.html", context, status=status)
 
 
 def page_not_found(request, exception=None):
@@ -34,3 +137,11 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+def bad_request(request, exception=None):
+    """handler400: a body over the upload limit is a paste too large (413), said plainly."""
+    if isinstance(exception, RequestDataTooBig):
+        context = {"form": PasteForm(), "errors": [PasteForm.too_large_message()]}
+        return render(request, "web/paste.html", context, status=413)
+    return render(request, "400.html", status=400)

@@ -1,0 +1,365 @@
+"""`make bench`: is ErrorKB ever the slow part? Loopback only, about four minutes.
+
+1. HTTP: gunicorn (2 sync workers, the same flags for every app) serving ErrorKB and
+   the baseline Django apps of bench/baseline/, one at a time, under
+   `wrk -t2 -c32 -d10s`: req/s, p50/p99 latency, and ErrorKB's ratio to bare Django
+   measured in the same round (the machine is shared: only ratios mean much).
+2. The diagnosis engine: bench/bench_engine.py on the real catalogue and on the
+   synthetic 100k-entry one (manage.py generate_catalogue).
+3. Scale: the 100k catalogue in the database: search p99 through the API and the
+   search page, memory (RSS) per worker, the hot endpoints again.
+
+It ends with one line per target, `TARGET <name>: MET|NOT MET (<figure>)`, and
+writes everything it printed to bench-results/latest.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench-results" / "latest.txt"
+DIAGNOSE_LUA = ROOT / "bench" / "diagnose.lua"
+BENCH_ENGINE = ROOT / "bench" / "bench_engine.py"
+
+RATIO_TARGET = 0.85
+SEARCH_P99_TARGET_MS = 50.0
+ENGINE_SCALE_TARGET = 2.0
+SEARCH_QUERIES = [
+    "6010", "60", "429", "1042", "Payment does not exist", "insufficient balance", "wallet is blocked",
+    "expired", "rate limit", "low-balance", "card declined", "zebrafish",
+]
+
+lines: list[str] = []
+targets: list[str] = []
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+    lines.append(text)
+
+
+def target(name: str, met: bool | None, figure: str) -> None:
+    verdict = "NOT MEASURED" if met is None else ("MET" if met else "NOT MET")
+    targets.append(f"TARGET {name}: {verdict} ({figure})")
+
+
+# Set-up ---------------------------------------------------------------------------------
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    say("Installing Debian's wrk")
+    subprocess.run(
+        "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null",
+        shell=True, check=True,
+    )
+
+
+def manage(env: dict, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+# Servers ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    port: int
+    workers: list[int]
+    log: list[str] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def rss_mb(self) -> list[float]:
+        sizes = []
+        for pid in self.workers:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            kb = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+            sizes.append(kb / 1024)
+        return sizes
+
+
+@contextmanager
+def gunicorn(app: str, env: dict):
+    """gunicorn on a free loopback port: 2 sync workers, no access log, the same for every app."""
+    process = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"), app, "--workers", "2", "--worker-class", "sync",
+            "--bind", "127.0.0.1:0", "--timeout", "120", "--log-level", "info",
+        ],
+        cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True,
+    )
+    server = Server(0, [])
+    try:
+        deadline = time.monotonic() + 60
+        while (not server.port or len(server.workers) < 2) and time.monotonic() < deadline:
+            line = process.stderr.readline()
+            if not line:
+                raise RuntimeError(f"gunicorn {app} exited: {' '.join(server.log[-5:])}")
+            server.log.append(line.strip())
+            if match := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", line):
+                server.port = int(match.group(1))
+            if match := re.search(r"Booting worker with pid: (\d+)", line):
+                server.workers.append(int(match.group(1)))
+        # Keep reading its log so the pipe never fills.
+        threading.Thread(target=lambda: [server.log.append(x.strip()) for x in process.stderr], daemon=True).start()
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def request(server: Server, method: str, path: str, body: bytes | None = None) -> tuple[int, float]:
+    """One request on a new connection; (status, milliseconds)."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+    started = time.perf_counter()
+    headers = {"Content-Type": "application/json"} if body else {}
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    elapsed = (time.perf_counter() - started) * 1000
+    connection.close()
+    return response.status, elapsed
+
+
+# wrk ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Load:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    bad: int
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, seconds: int, script: Path | None = None) -> Load:
+    command = ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", url]
+    if script:
+        command[1:1] = ["-s", str(script)]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = re.search(r"\s50%\s+([\d.]+)(us|ms|s)\b", out)
+    p99 = re.search(r"\s99%\s+([\d.]+)(us|ms|s)\b", out)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*?timeout (\d+)", out)
+    return Load(
+        rps, _ms(*p50.groups()), _ms(*p99.groups()), (int(bad.group(1)) if bad else 0) + (int(errors.group(1)) if errors else 0)
+    )
+
+
+def describe(label: str, load: Load) -> str:
+    flag = f"  !! {load.bad} failed responses" if load.bad else ""
+    return f"  {label:<34} {load.rps:8.0f} req/s   p50 {load.p50_ms:6.2f} ms   p99 {load.p99_ms:6.2f} ms{flag}"
+
+
+# 1. HTTP ------------------------------------------------------------------------------------
+
+
+def http_benchmark(env: dict, seconds: int, rounds: int) -> dict[str, float]:
+    say(f"== HTTP: gunicorn, 2 sync workers; wrk -t2 -c32 -d{seconds}s; {rounds} interleaved rounds")
+    base_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.baseline.settings"}
+    bare_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.baseline.settings_bare"}
+    runs: dict[str, list[Load]] = {}
+    memory: list[float] = []
+    with (
+        gunicorn("bench.baseline.wsgi:application", base_env) as base,
+        gunicorn("bench.baseline.wsgi:application", bare_env) as bare,
+        gunicorn("errorkb.wsgi:application", env) as app,
+    ):
+        for path, body in (("/api/v1/errors/123hub/6010", None), ("/api/v1/diagnose", b'{"body": "6010"}')):
+            for _ in range(8):  # warm both workers
+                request(app, "POST" if body else "GET", path, body)
+        plan = [
+            ("bare Django (startproject)", base.url("/ping"), None),
+            ("ErrorKB GET /api/v1/errors/…", app.url("/api/v1/errors/123hub/6010"), None),
+            ("ErrorKB POST /api/v1/diagnose", app.url("/api/v1/diagnose"), DIAGNOSE_LUA),
+            ("Django, no apps nor middleware", bare.url("/ping"), None),
+        ]
+        for round_ in range(rounds):
+            for label, url, script in plan:
+                load = wrk(url, seconds, script)
+                runs.setdefault(label, []).append(load)
+                say(describe(f"{label} [{round_ + 1}]", load))
+        memory = app.rss_mb()
+
+    def ratio(label: str, against: str) -> float:
+        return statistics.median(a.rps / b.rps for a, b in zip(runs[label], runs[against], strict=True))
+
+    baseline, floor = "bare Django (startproject)", "Django, no apps nor middleware"
+    figures = {}
+    say("  ratios (median over rounds, each against the same round's baseline):")
+    for label, name in (("ErrorKB GET /api/v1/errors/…", "error-detail"), ("ErrorKB POST /api/v1/diagnose", "diagnose")):
+        figures[name] = ratio(label, baseline)
+        say(f"    {name:<14} {figures[name]:.2f}x bare Django   {ratio(label, floor):.2f}x Django with no middleware")
+        rps = statistics.median(r.rps for r in runs[label])
+        base_rps = statistics.median(r.rps for r in runs[baseline])
+        target(
+            f"{name} throughput >= {RATIO_TARGET}x bare Django", figures[name] >= RATIO_TARGET,
+            f"{figures[name]:.2f}x: {rps:.0f} vs {base_rps:.0f} req/s",
+        )
+    say(f"  memory per ErrorKB worker (real catalogue): {', '.join(f'{m:.0f} MB' for m in memory)}")
+    return figures
+
+
+# 2. Engine ----------------------------------------------------------------------------------
+
+
+def engine_run(env: dict, *args: str) -> float | None:
+    """bench/bench_engine.py's output, shown as it is; its median per paste in ms."""
+    done = subprocess.run(
+        [sys.executable, str(BENCH_ENGINE), *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    for line in (done.stdout + done.stderr).splitlines():
+        say(f"    {line}")
+    if done.returncode != 0:
+        return None
+    found = re.search(r"median\D{0,40}?([\d.]+)\s*(µs|us|ms|s)\b", done.stdout, re.I)
+    return _ms(found.group(1), found.group(2).replace("µs", "us")) if found else None
+
+
+def engine_benchmark(env: dict, synthetic: Path) -> None:
+    say("== Diagnosis engine (bench/bench_engine.py)")
+    if not BENCH_ENGINE.exists():
+        say("  bench/bench_engine.py is not there yet: skipped")
+        target(f"engine median at 100k entries <= {ENGINE_SCALE_TARGET}x the real catalogue's", None, "no bench_engine.py")
+        return
+    say("  real catalogue:")
+    real = engine_run(env)
+    say(f"  synthetic catalogue ({synthetic.name}):")
+    scaled = engine_run(env, "--catalogue", str(synthetic))
+    if real is None or scaled is None:
+        target(f"engine median at 100k entries <= {ENGINE_SCALE_TARGET}x the real catalogue's", None, "no median read")
+        return
+    factor = scaled / real
+    target(
+        f"engine median at 100k entries <= {ENGINE_SCALE_TARGET}x the real catalogue's",
+        factor <= ENGINE_SCALE_TARGET,
+        f"{scaled:.3f} ms vs {real:.3f} ms, {factor:.1f}x",
+    )
+
+
+# 3. Scale -----------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def search_latency(server: Server, path: str, repeats: int) -> tuple[float, float]:
+    times = []
+    for query in SEARCH_QUERIES:  # warm
+        request(server, "GET", f"{path}?q={urllib.parse.quote(query)}")
+    for _ in range(repeats):
+        for query in SEARCH_QUERIES:
+            status, ms = request(server, "GET", f"{path}?q={urllib.parse.quote(query)}")
+            if status != 200:
+                raise RuntimeError(f"{path}?q={query} answered {status}")
+            times.append(ms)
+    return percentile(times, 0.5), percentile(times, 0.99)
+
+
+def scale_benchmark(env: dict, seconds: int, entries: int, providers: int, synthetic: Path) -> None:
+    say(f"== Scale: {entries:,} synthetic entries of {providers} providers in the database")
+    started = time.monotonic()
+    output = manage(
+        env, "generate_catalogue", "--providers", str(providers), "--entries", str(entries),
+        "--output", str(synthetic), "--database",
+    )
+    say("  " + output.strip().replace("\n", "\n  ") + f" [{time.monotonic() - started:.0f}s]")
+    with gunicorn("errorkb.wsgi:application", env) as app:
+        started = time.monotonic()
+        wrk(app.url("/api/v1/diagnose"), 5, DIAGNOSE_LUA)  # both workers build their engine catalogue
+        say(f"  workers warmed (engine catalogue built) in {time.monotonic() - started:.0f}s")
+        for label, path in (("GET /api/v1/errors?q=", "/api/v1/errors"), ("search page /search?q=", "/search")):
+            p50, p99 = search_latency(app, path, repeats=15)
+            say(f"  {label:<24} p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   ({len(SEARCH_QUERIES)} queries x 15)")
+            target(f"{label.split()[0]} {label.split()[1]} p99 <= {SEARCH_P99_TARGET_MS:.0f} ms at 100k", p99 <= SEARCH_P99_TARGET_MS, f"{p99:.1f} ms")
+        for label, path, script in (
+            ("GET /api/v1/errors/… at 100k", "/api/v1/errors/123hub/6010", None),
+            ("POST /api/v1/diagnose at 100k", "/api/v1/diagnose", DIAGNOSE_LUA),
+        ):
+            say(describe(label, wrk(app.url(path), seconds, script)))
+        say(f"  memory per ErrorKB worker (100k catalogue, warm): {', '.join(f'{m:.0f} MB' for m in app.rss_mb())}")
+
+
+# Main ---------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per run (default 10)")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved HTTP rounds (default 2)")
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--providers", type=int, default=500)
+    parser.add_argument("--skip-scale", action="store_true", help="HTTP only: no engine nor 100k run")
+    options = parser.parse_args()
+
+    started = time.monotonic()
+    ensure_wrk()
+    work = Path(tempfile.mkdtemp(prefix="errorkb-bench-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+        "DJANGO_SECRET_KEY": "bench-only-not-secret",
+        "DJANGO_STATIC_ROOT": str(work / "static"),
+        "ERRORKB_RATE_LIMITS": "off",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    say(f"ErrorKB benchmark, {time.strftime('%Y-%m-%d %H:%M:%S')}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+    try:
+        manage(env, "migrate", "--no-input", "-v", "0")
+        manage(env, "sync_catalogue")
+        manage(env, "collectstatic", "--no-input", "-v", "0")
+        http_benchmark(env, options.seconds, options.rounds)
+        if not options.skip_scale:
+            synthetic = work / "synthetic-catalogue.json"
+            scale_benchmark(env, options.seconds, options.entries, options.providers, synthetic)
+            engine_benchmark(env, synthetic)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    say(f"== Targets ({time.monotonic() - started:.0f}s in all)")
+    for line in targets:
+        say(line)
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text("\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

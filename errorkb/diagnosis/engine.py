@@ -1,0 +1,545 @@
+"""diagnose(): redact, extract evidence, decide, and say why.
+
+How it decides, per error found in the paste:
+- the most specific evidence wins: a numbered code beats a message, a documented
+  message beats an HTTP-status entry, and an HTTP-status entry is the answer only
+  when nothing more specific is there;
+- evidence that agrees (code and message, the documented status, the provider's
+  envelope or host) raises confidence; evidence that disagrees lowers it and the
+  reasons say so;
+- two entries that remain equally plausible are both shown, flagged ambiguous,
+  and neither is stood behind (both below 0.5).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .catalogue import Catalogue, Category, Entry
+from .extract import Extraction, Unit, extract
+from .matching import match_message
+from .result import (
+    CONFIDENT,
+    Advice,
+    Diagnosis,
+    FoundError,
+    Match,
+    build_advice,
+    parse_details,
+    shown_text,
+)
+from .text import clip
+
+MAX_PASTE = 2_000_000  # characters analysed; the web and API layers cap pastes at 1 MB before this
+MAX_MATCHES = 5
+AMBIGUITY_MARGIN = 0.05
+
+# A code in a body's code field is near certain; 'error 7002' inside a longer line is not,
+# until something else says whose error it is (MySQL's "ERROR 2002 (HY000)" is not 123hub's 2002).
+CODE_BASE = {"envelope": 0.9, "key": 0.8, "phrase": 0.45, "bare": 0.72}
+PHRASE_CODE_WITH_PROVIDER = 0.15
+MESSAGE_ADJUST = {"envelope": 0.0, "key": -0.03, "field": -0.04, "paste": -0.03}
+KIND_ORDER = {"code": 0, "message": 1, "http_status": 2}
+
+
+class ProviderUnknown(ValueError):
+    """The provider hint names no provider of the catalogue."""
+
+    def __init__(self, hint: str, slugs: tuple[str, ...]) -> None:
+        self.hint = hint
+        self.slugs = slugs
+        super().__init__(f"Unknown provider {hint!r}; valid providers: {', '.join(slugs) or '(none)'}.")
+
+
+@dataclass(slots=True)
+class _Candidate:
+    entry: Entry
+    code_score: float = 0.0
+    message_score: float = 0.0
+    other_score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    params: dict = field(default_factory=dict)
+    adjust: float = 0.0
+    factor: float = 1.0
+    cap: float = 1.0
+    code_strong: bool = False
+
+    @property
+    def score(self) -> float:
+        base = max(self.code_score, self.message_score, self.other_score)
+        if self.code_score and self.message_score:
+            base = max(self.code_score, self.message_score) + 0.06
+        value = min((base + self.adjust) * self.factor, self.cap)
+        return max(0.01, min(0.99, value))
+
+    def reason(self, text: str) -> None:
+        if text not in self.reasons:
+            self.reasons.append(text)
+
+
+@dataclass(slots=True)
+class _UnitResult:
+    unit: Unit
+    matches: list[Match]
+    ambiguous: bool
+    category: Category | None
+    unlisted_code: str | None
+    provider: str | None
+    status: int | None
+    context: dict
+
+
+def diagnose(
+    text: str,
+    catalogue: Catalogue,
+    provider: str | None = None,
+    http_status: int | None = None,
+) -> Diagnosis:
+    """Diagnose a pasted error against the catalogue. Never raises on any text."""
+    hint = None
+    if provider is not None and str(provider).strip():
+        hint = catalogue.resolve_provider(str(provider))
+        if hint is None:
+            raise ProviderUnknown(str(provider), catalogue.provider_slugs)
+    allowed = frozenset((hint,)) if hint else None
+    status_hint = _status_hint(http_status)
+    text = _as_text(text)[:MAX_PASTE]
+
+    redacted = catalogue.redactor.redact(text)
+    clean = redacted.text
+    extraction = extract(clean, catalogue)
+
+    paste_providers: dict[str, str] = {}
+    for _, host, slugs in extraction.hosts:
+        for slug in slugs:
+            paste_providers.setdefault(slug, f"the host {host} is {catalogue.providers[slug].name}'s")
+    for slug in sorted(redacted.providers):
+        paste_providers.setdefault(slug, f"the paste carries a {catalogue.providers[slug].name} key")
+    for slug in extraction.named:
+        paste_providers.setdefault(slug, f"the text names {catalogue.providers[slug].name}")
+    if hint:
+        paste_providers = {hint: f"the provider hint says {catalogue.providers[hint].name}"}
+
+    results = [_decide(u, catalogue, allowed, status_hint, paste_providers, extraction) for u in extraction.units]
+    if not any(r.matches or r.category for r in results):
+        # Nothing specific anywhere: the status line and headers are all there is to go on.
+        fallback = _status_only_unit(extraction, len(clean))
+        for result in results:
+            fallback.absorb(result.unit)
+        results = [_decide(fallback, catalogue, allowed, status_hint, paste_providers, extraction)]
+    top = _pick_top(results)
+
+    matches = tuple(top.matches[:MAX_MATCHES]) if top else ()
+    highlights = _highlights(clean, results)
+    errors = tuple(
+        FoundError(
+            offset=r.unit.start,
+            line=r.unit.line,
+            provider=r.provider,
+            http_status=r.status,
+            category=r.category,
+            matches=tuple(r.matches[:3]),
+            ambiguous=r.ambiguous,
+            context=r.context,
+        )
+        for r in results
+        if r.matches or r.category
+    )
+    context = dict(top.context) if top else {}
+    provider_names = {slug: p.name for slug, p in catalogue.providers.items()}
+    advice = build_advice(matches[0] if matches else None, context, top.category if top else None, top.unlisted_code if top else None, provider_names)
+    if extraction.truncated:
+        advice = Advice(
+            advice.retry,
+            advice.strategy,
+            advice.retry_after_seconds,
+            advice.summary,
+            (*advice.steps, "The paste holds more errors than are analysed; only the first ones are listed."),
+        )
+    context.pop("date", None)
+    for error in errors:
+        error.context.pop("date", None)
+    return Diagnosis(
+        provider=top.provider if top else hint,
+        http_status=top.status if top else status_hint,
+        category=top.category if top else None,
+        matches=matches,
+        ambiguous=top.ambiguous if top else False,
+        context=context,
+        advice=advice,
+        redactions=redacted.redactions,
+        redacted_text=shown_text(clean),
+        highlights=highlights,
+        errors=errors,
+        summary=_summary(results),
+    )
+
+
+# --- deciding one error ------------------------------------------------------------------------
+
+
+def _decide(
+    unit: Unit,
+    catalogue: Catalogue,
+    allowed: frozenset[str] | None,
+    status_hint: int | None,
+    paste_providers: dict[str, str],
+    extraction: Extraction,
+) -> _UnitResult:
+    candidates: dict[tuple[str, str], _Candidate] = {}
+
+    def candidate(entry: Entry) -> _Candidate:
+        found = candidates.get(entry.key)
+        if found is None:
+            found = candidates[entry.key] = _Candidate(entry)
+        return found
+
+    providers = dict(paste_providers)
+    if not allowed:
+        for slug, reason in unit.provider_reasons.items():
+            providers[slug] = reason
+
+    # Codes.
+    unlisted: list[tuple[str, Category | None, str]] = []
+    strong_codes: set[tuple[str, str]] = set()
+    for evidence in unit.codes:
+        entries = [e for e in catalogue.codes.get(evidence.value, ()) if allowed is None or e.provider in allowed]
+        if evidence.providers:
+            entries = [e for e in entries if e.provider in evidence.providers]
+        base = CODE_BASE[evidence.source]
+        if entries:
+            for entry in entries:
+                chosen = candidate(entry)
+                if evidence.source == "phrase" and entry.provider in providers:
+                    base = CODE_BASE["phrase"] + PHRASE_CODE_WITH_PROVIDER
+                chosen.code_score = max(chosen.code_score, base)
+                chosen.code_strong = chosen.code_strong or evidence.source in ("envelope", "key")
+                if evidence.source == "bare":
+                    chosen.reason(f"the paste is the code {evidence.value}: {entry.provider_name} code {entry.code}")
+                elif evidence.source == "phrase":
+                    chosen.reason(f"{evidence.label} names {entry.provider_name} code {entry.code}")
+                else:
+                    chosen.reason(f"{evidence.label} is {entry.provider_name} code {entry.code}")
+                if evidence.source in ("envelope", "key"):
+                    strong_codes.add(entry.key)
+            continue
+        slugs = evidence.providers or catalogue.providers_with_code_shape(evidence.value)
+        for slug in slugs:
+            if allowed is not None and slug not in allowed:
+                continue
+            if evidence.providers == () and evidence.source == "key" and slug not in providers:
+                # A bare `code` key in an unknown body names no provider's category by itself.
+                continue
+            number = int(evidence.value)
+            unlisted.append((slug, catalogue.category_for_code(slug, number), evidence.value))
+
+    # Messages, field errors, documented phrases found in free text.
+    for evidence in unit.messages:
+        fuzzy = evidence.source != "field"
+        for hit in match_message(catalogue, evidence.text, allowed, fuzzy=fuzzy)[:MAX_MATCHES]:
+            chosen = candidate(hit.entry)
+            score = hit.score + MESSAGE_ADJUST[evidence.source]
+            reason = hit.reason
+            if evidence.source == "field":
+                reason = f"{evidence.label}: {reason}"
+            chosen.reason(reason)
+            if evidence.providers and hit.entry.provider not in evidence.providers:
+                # The message sits where another provider's envelope puts messages.
+                score *= 0.7
+                chosen.reason(
+                    f"but it sits at {evidence.label}, which is not where {hit.entry.provider_name} puts its messages"
+                )
+            if score > chosen.message_score:
+                chosen.message_score = score
+                if hit.params:
+                    chosen.params = dict(hit.params)
+    for phrase in unit.phrases:
+        entry = phrase.form.entry
+        if allowed is not None and entry.provider not in allowed:
+            continue
+        chosen = candidate(entry)
+        # Inside a log line: a longer documented phrase is more telling than a two-word one.
+        words = len(phrase.form.words) if phrase.how == "contained" else 4
+        score = 0.66 + 0.03 * min(words, 4)
+        if score > chosen.message_score:
+            chosen.message_score = score
+            if phrase.params:
+                chosen.params = dict(phrase.params)
+        chosen.reason(phrase.reason)
+
+    # A numbered code beats a message: entries only the message points to are capped below it.
+    if strong_codes:
+        best_code = max(candidates[k].code_score for k in strong_codes)
+        code_titles = ", ".join(f"{candidates[k].entry.code}" for k in sorted(strong_codes))
+        message_only = [c for c in candidates.values() if c.message_score and not c.code_score]
+        for chosen in message_only:
+            chosen.cap = min(chosen.cap, best_code - 0.25)
+            chosen.reason(f"but the code ({code_titles}) points to another entry")
+        if message_only:
+            for key in strong_codes:
+                code_candidate = candidates[key]
+                if not code_candidate.message_score:
+                    code_candidate.adjust -= 0.04
+                    other = max(message_only, key=lambda c: c.message_score).entry
+                    code_candidate.reason(
+                        f"the message reads like {other.provider_name} '{other.title}' instead, not this code's documented message"
+                    )
+    if unlisted:
+        unlisted_providers = {slug for slug, _, _ in unlisted}
+        for chosen in candidates.values():
+            if chosen.entry.provider in unlisted_providers and not chosen.code_score:
+                chosen.cap = min(chosen.cap, 0.45)
+                chosen.reason(f"but the code {unlisted[0][2]} is not this entry's code")
+
+    status = unit.status if unit.status is not None else status_hint
+    status_reason = unit.status_label if unit.status is not None else ("the HTTP status hint" if status_hint else "")
+
+    # HTTP-status entries: the answer only when nothing more specific is there.
+    if status is not None:
+        identified = set(providers) | {c.entry.provider for c in candidates.values() if c.code_score or c.message_score >= 0.7}
+        specific = [c for c in candidates.values()]
+        best_specific = max((c.score for c in specific), default=0.0)
+        status_entries = [e for e in catalogue.status_entries.get(status, ()) if allowed is None or e.provider in allowed]
+        for entry in status_entries:
+            known = entry.provider in identified
+            if (specific and not known) or (providers and entry.provider not in providers):
+                continue
+            chosen = candidate(entry)
+            if not specific:
+                chosen.other_score = 0.62 if known else 0.35
+            else:
+                chosen.other_score = max(0.1, min(0.45, best_specific - 0.25))
+            chosen.reason(f"HTTP {status} is {entry.provider_name}'s documented status '{entry.title}'")
+            if known and entry.provider in providers:
+                chosen.reason(providers[entry.provider])
+            elif not known:
+                chosen.reason(f"nothing else in the paste says it is {entry.provider_name}'s")
+        if not specific:
+            for slug in providers:
+                documented = catalogue.documented_by_status.get((slug, status), ())
+                if len(documented) == 1:
+                    entry = documented[0]
+                    chosen = candidate(entry)
+                    chosen.other_score = max(chosen.other_score, 0.45)
+                    chosen.reason(f"{entry.code} is the only {entry.provider_name} error documented with HTTP {status}")
+
+    # Agreement and contradiction: the HTTP status, and who the paste is from.
+    for chosen in candidates.values():
+        entry = chosen.entry
+        if entry.kind != "http_status" and status is not None and entry.http_status is not None:
+            provider = catalogue.providers[entry.provider]
+            documented = entry.http_status_basis == "documented"
+            if status == entry.http_status:
+                chosen.adjust += 0.04 if documented else 0.02
+                chosen.reason(
+                    f"HTTP {status} agrees with the documented status"
+                    if documented
+                    else f"HTTP {status} agrees with the status expected for it"
+                )
+            elif not provider.status_reliable:
+                chosen.reason(
+                    f"HTTP {status} differs from the usual {entry.http_status}, but {provider.name} often sends errors with other statuses"
+                )
+            else:
+                chosen.adjust -= 0.06 if documented else 0.03
+                chosen.reason(
+                    f"HTTP {status} contradicts the documented status {entry.http_status}"
+                    if documented
+                    else f"HTTP {status} differs from the status expected for it ({entry.http_status})"
+                )
+        if providers and entry.kind != "http_status":
+            if entry.provider in providers:
+                chosen.adjust += 0.03
+                chosen.reason(providers[entry.provider])
+            else:
+                other = next(iter(providers))
+                chosen.factor *= 0.8
+                chosen.reason(f"but the paste looks like {catalogue.providers[other].name}'s ({providers[other]})")
+
+    ranked = sorted(
+        candidates.values(),
+        key=lambda c: (-round(c.score, 4), KIND_ORDER.get(c.entry.kind, 3), c.entry.provider, c.entry.code),
+    )
+    ambiguous = False
+    if len(ranked) >= 2 and ranked[0].entry.kind != "http_status":
+        first, second = ranked[0], ranked[1]
+        if second.entry.kind != "http_status" and first.score - second.score < AMBIGUITY_MARGIN and second.score >= 0.35:
+            ambiguous = True
+            tied = [c for c in ranked if first.score - c.score < AMBIGUITY_MARGIN and c.entry.kind != "http_status"]
+            names = ", ".join(f"{c.entry.provider_name} {c.entry.code}" for c in tied)
+            for chosen in tied:
+                chosen.cap = min(chosen.cap, CONFIDENT - 0.01)
+                chosen.reason(f"ambiguous: the paste fits {names} equally well")
+
+    matches = [
+        Match(c.entry, round(c.score, 2), tuple(c.reasons), c.params)
+        for c in sorted(
+            candidates.values(),
+            key=lambda c: (-round(c.score, 4), KIND_ORDER.get(c.entry.kind, 3), c.entry.provider, c.entry.code),
+        )
+    ][:MAX_MATCHES]
+
+    category = None
+    unlisted_code = None
+    if matches and matches[0].confident:
+        category = matches[0].entry.category
+    elif unlisted:
+        slug, category, unlisted_code = next(((s, c, v) for s, c, v in unlisted if c is not None), unlisted[0])
+        if category is None:
+            unlisted_code = None
+    elif matches:
+        category = matches[0].entry.category
+
+    if matches and matches[0].confident:
+        provider = matches[0].entry.provider
+    elif unlisted:
+        provider = unlisted[0][0]
+    elif unit.provider_reasons:
+        provider = next(iter(unit.provider_reasons))
+    elif len(providers) == 1:
+        provider = next(iter(providers))
+    else:
+        provider = None
+
+    context = _context(unit, extraction, status, status_reason)
+    return _UnitResult(unit, matches, ambiguous, category, unlisted_code, provider, status, context)
+
+
+def _context(unit: Unit, extraction: Extraction, status: int | None, status_reason: str) -> dict:
+    context: dict = {}
+    for key, value in unit.context.items():
+        if value is None or value == "" or value == {} or value == []:
+            continue
+        context[key] = parse_details(value) if key == "details" else value
+    if unit.field_errors:
+        context["field_errors"] = unit.field_errors
+    if unit.rate_limit:
+        context["rate_limit"] = dict(unit.rate_limit)
+    if unit.codes:
+        context["error_code"] = unit.codes[0].value
+    if unit.messages:
+        context["error_message"] = clip(unit.messages[0].text.strip(), 500)
+    hosts = [host for _, host, slugs in extraction.hosts if slugs] or [host for _, host, _ in extraction.hosts]
+    if hosts:
+        context["host"] = hosts[0]
+    if unit.date:
+        context["date"] = unit.date  # used for Retry timing, dropped before returning
+    return context
+
+
+def _status_only_unit(extraction: Extraction, length: int) -> Unit:
+    """A paste with no error body or message: its status line and headers are all there is."""
+    unit = Unit(0, length, "status")
+    if extraction.statuses:
+        _, unit.status, unit.status_label = extraction.statuses[-1]
+    for _, name, value in extraction.rate_limit:
+        unit.rate_limit.setdefault(name, value)
+    if extraction.dates:
+        unit.date = extraction.dates[0][1]
+    unit.line = 1
+    return unit
+
+
+def _pick_top(results: list[_UnitResult]) -> _UnitResult | None:
+    """The error to headline: the surest; among equals, the most frequent, then the first."""
+    if not results:
+        return None
+    counts: dict[tuple[str, str], int] = {}
+    for result in results:
+        if result.matches:
+            key = result.matches[0].entry.key
+            counts[key] = counts.get(key, 0) + 1
+
+    def rank(result: _UnitResult):
+        if not result.matches:
+            return (0, 1 if result.category else 0, 0, -result.unit.start)
+        top = result.matches[0]
+        return (1 if top.confident else 0.5, counts[top.entry.key], top.confidence, -result.unit.start)
+
+    return max(results, key=rank)
+
+
+def _summary(results: list[_UnitResult]) -> tuple[dict, ...]:
+    groups: dict[tuple, dict] = {}
+    for result in results:
+        if result.matches and result.matches[0].confident:
+            entry = result.matches[0].entry
+            key = (entry.provider, entry.code)
+            title = entry.title
+        elif result.unlisted_code and result.category:
+            key = (result.category.provider, result.unlisted_code)
+            title = f"Not in the catalogue ({result.category.name})"
+        else:
+            continue
+        group = groups.setdefault(key, {"provider": key[0], "code": key[1], "title": title, "count": 0, "_first": result.unit.start})
+        group["count"] += 1
+    ordered = sorted(groups.values(), key=lambda g: (-g["count"], g["_first"]))
+    return tuple({k: v for k, v in g.items() if k != "_first"} for g in ordered)
+
+
+def _highlights(text: str, results: list[_UnitResult]) -> tuple[tuple[int, int], ...]:
+    """Where the matched code and message sit in the shown text, for the page to mark."""
+    spans: set[tuple[int, int]] = set()
+    limit = min(len(text), 20_000)
+    lowered = None
+    for result in results:
+        if not result.matches or not result.matches[0].confident:
+            continue
+        entry = result.matches[0].entry
+        unit = result.unit
+        if unit.start >= limit:
+            continue
+        for evidence in unit.codes:
+            if evidence.value != entry.code:
+                continue
+            if evidence.span:
+                spans.add(evidence.span)
+            else:
+                found = re.search(rf"(?<!\d){re.escape(evidence.value)}(?!\d)", text[unit.start : min(unit.end, limit)])
+                if found:
+                    spans.add((unit.start + found.start(), unit.start + found.end()))
+        for evidence in unit.messages:
+            if evidence.span:
+                spans.add(evidence.span)
+                continue
+            needle = evidence.text.strip().lower()
+            if not needle or len(needle) > 500:
+                continue
+            if lowered is None:
+                lowered = text[:limit].lower()
+            at = lowered.find(needle, unit.start, min(unit.end, limit))
+            if at >= 0:
+                spans.add((at, at + len(needle)))
+        for phrase in unit.phrases:
+            if phrase.span and phrase.form.entry is entry:
+                spans.add(phrase.span)
+    return tuple(sorted((s, min(e, limit)) for s, e in spans if s < limit and e > s))[:200]
+
+
+# --- input hygiene ------------------------------------------------------------------------------
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("utf-8", "replace")
+    if not isinstance(value, str):
+        value = str(value)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # Lone surrogates (bytes decoded with surrogateescape): make the text printable and JSON-safe.
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
+def _status_hint(value) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 100 <= number <= 599 else None

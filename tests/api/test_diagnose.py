@@ -1,0 +1,113 @@
+"""POST /api/v1/diagnose and /api/v1/diagnose/batch: the contract tooling depends on."""
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+HUB_BODY = json.dumps(
+    {
+        "success": False,
+        "error": {"code": 6010, "message": "Payment does not exist", "details": None, "context": None},
+        "request_id": "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
+        "processing_time": 5,
+    }
+)
+
+
+def post(client, payload, **extra):
+    return client.post("/api/v1/diagnose", json.dumps(payload), content_type="application/json", **extra)
+
+
+def test_it_diagnoses_a_123hub_body(client):
+    response = post(client, {"body": HUB_BODY})
+    assert response.status_code == 200
+    result = response.json()
+    assert {"provider", "http_status", "category", "matches", "context", "advice", "redactions"} <= set(result)
+    assert result["provider"] == "123hub"
+    top = result["matches"][0]
+    assert (top["provider"], top["code"], top["title"]) == ("123hub", "6010", "Payment does not exist")
+    assert top["confidence"] >= 0.5
+    assert top["reasons"]
+    assert top["url"] == "http://testserver/123hub/6010"
+    assert result["category"]["name"] == "Payment errors"
+    assert result["category"]["range"] == "6xxx"
+    assert result["context"]["request_id"] == "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+
+
+def test_it_takes_a_plain_text_paste(client):
+    response = client.post("/api/v1/diagnose", '{"error": "Insufficient balance"}', content_type="text/plain")
+    assert response.status_code == 200
+    top = response.json()["matches"][0]
+    assert (top["provider"], top["code"]) == ("rukkyhub", "low-balance")
+
+
+def test_it_uses_the_hints(client):
+    result = post(client, {"body": "Rate limit exceeded", "provider": "rukkyhub", "http_status": 429}).json()
+    assert result["provider"] == "rukkyhub"
+    assert result["http_status"] == 429
+    assert result["matches"][0]["code"] == "rate-limit-hit"
+
+
+def test_it_names_the_category_of_an_unlisted_code_in_a_documented_range(client):
+    body = json.dumps({"success": False, "error": {"code": 5003, "message": "Limit"}, "request_id": "x"})
+    result = post(client, {"body": body}).json()
+    assert result["category"]["name"] == "Limit errors"
+    assert not [m for m in result["matches"] if m["confidence"] >= 0.5]
+
+
+def test_an_empty_paste_is_a_valid_request_that_matches_nothing(client):
+    result = post(client, {"body": ""}).json()
+    assert result["matches"] == []
+
+
+def test_it_never_echoes_a_secret(client):
+    paste = "> X-API-KEY: rk_live_9f8e7d6c5b4a\n< HTTP/1.1 403 Forbidden\n\n{\"error\": \"Incorrect PIN\"}"
+    response = post(client, {"body": paste})
+    assert "rk_live_9f8e7d6c5b4a" not in response.content.decode()
+    result = response.json()
+    assert result["redactions"]
+    assert result["matches"][0]["code"] == "wrong-pin"
+
+
+def test_it_refuses_an_unknown_provider_hint_listing_the_valid_ones(client):
+    response = post(client, {"body": "x", "provider": "stripe"})
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert "123hub" in detail and "rukkyhub" in detail
+
+
+def test_it_refuses_a_request_without_a_body_field(client):
+    response = post(client, {"paste": "x"})
+    assert response.status_code == 400
+    assert "body" in response.json()["detail"]
+
+
+def test_it_refuses_an_oversized_paste_with_a_413(client):
+    response = post(client, {"body": "x" * 1_000_001})
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert "1,000,000" in response.json()["detail"]
+
+
+def test_it_needs_no_csrf_token_nor_login(client):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post("/api/v1/diagnose", {"body": "6010"}, content_type="application/json").status_code == 200
+
+
+def test_batch_answers_a_list_in_order(client):
+    payload = [{"body": HUB_BODY}, {"body": '{"error": "Incorrect PIN"}'}, {"body": ""}]
+    response = client.post("/api/v1/diagnose/batch", json.dumps(payload), content_type="application/json")
+    assert response.status_code == 200
+    results = response.json()
+    assert [r["matches"][0]["code"] if r["matches"] else None for r in results] == ["6010", "wrong-pin", None]
+
+
+def test_batch_refuses_more_than_its_bound(client, settings):
+    payload = [{"body": "6010"}] * (settings.ERRORKB_MAX_BATCH + 1)
+    response = client.post("/api/v1/diagnose/batch", json.dumps(payload), content_type="application/json")
+    assert response.status_code == 400
+    assert str(settings.ERRORKB_MAX_BATCH) in response.json()["detail"]

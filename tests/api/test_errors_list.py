@@ -1,0 +1,61 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def codes(response):
+    return [(r["provider"], r["code"]) for r in response.json()["results"]]
+
+
+def test_it_paginates_every_entry(client):
+    body = client.get("/api/v1/errors").json()
+    assert set(body) == {"count", "next", "previous", "results"}
+    assert body["count"] == 47
+    assert len(body["results"]) == 47
+    assert body["next"] is None
+
+
+def test_it_filters_by_provider(client):
+    body = client.get("/api/v1/errors?provider=123hub").json()
+    assert body["count"] == 23
+
+
+def test_it_filters_by_category(client):
+    response = client.get("/api/v1/errors?provider=123hub&category=external-provider")
+    assert codes(response) == [("123hub", "7001"), ("123hub", "7002")]
+
+
+def test_it_filters_by_http_status(client):
+    assert codes(client.get("/api/v1/errors?http_status=404")) == [("123hub", "1002")]
+
+
+def test_it_filters_retryable_entries(client):
+    found = codes(client.get("/api/v1/errors?retryable=true"))
+    assert ("123hub", "7002") in found and ("rukkyhub", "rate-limit-hit") in found
+    assert ("123hub", "6010") not in found
+    assert ("123hub", "6010") in codes(client.get("/api/v1/errors?retryable=false&provider=123hub"))
+
+
+def test_it_filters_by_kind(client):
+    assert client.get("/api/v1/errors?kind=http_status").json()["count"] == 6
+
+
+def test_q_finds_a_code(client):
+    assert codes(client.get("/api/v1/errors?q=6010"))[0] == ("123hub", "6010")
+
+
+def test_q_finds_a_message_fragment(client):
+    found = codes(client.get("/api/v1/errors?q=insufficient"))
+    assert set(found) == {("123hub", "6004"), ("rukkyhub", "low-balance"), ("rukkyhub", "400")}
+
+
+def test_q_finds_an_http_status(client):
+    found = codes(client.get("/api/v1/errors?q=429"))
+    assert found[0] == ("rukkyhub", "429")
+    assert ("rukkyhub", "rate-limit-hit") in found
+
+
+def test_it_rejects_an_unknown_kind_with_a_clear_error(client):
+    response = client.get("/api/v1/errors?kind=nonsense")
+    assert response.status_code == 400
+    assert "kind" in response.json()["detail"]

@@ -1,0 +1,85 @@
+"""ErrorEntry.objects.search() goes through the database's full-text index and keeps its ranking."""
+
+import pytest
+from django.db import connection
+
+from errorkb.catalogue.models import ErrorEntry, Provider
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query):
+    return [(e.provider.slug, e.code) for e in ErrorEntry.objects.search(query)]
+
+
+def test_it_finds_a_word_of_a_message():
+    assert set(found("insufficient")) == {("123hub", "6004"), ("rukkyhub", "low-balance"), ("rukkyhub", "400")}
+
+
+def test_every_word_must_appear():
+    assert found("insufficient funds") == [("123hub", "6004")]
+    assert found("insufficient zebra") == []
+
+
+def test_a_word_matches_the_beginning_of_words():
+    assert ("123hub", "6004") in found("insuff")
+
+
+def test_an_exact_code_comes_first_then_the_http_status_then_code_prefixes():
+    assert found("6010")[0] == ("123hub", "6010")
+    statuses = found("429")
+    assert statuses[0] == ("rukkyhub", "429")
+    assert ("rukkyhub", "rate-limit-hit") in statuses
+    prefixed = found("60")
+    assert prefixed[:5] == [("123hub", code) for code in ("6001", "6002", "6004", "6009", "6010")]
+
+
+def test_title_matches_come_before_message_matches_before_the_rest():
+    ranks = [(e.code, e.rank) for e in ErrorEntry.objects.search("payment")]
+    assert [rank for _, rank in ranks] == sorted(rank for _, rank in ranks)
+    assert dict(ranks)["6010"] == 3  # "Payment does not exist" in the title
+    assert dict(ranks)["7001"] == 4  # only the message says payment
+    assert dict(ranks)["1002"] == 5  # only the description does
+
+
+def test_a_slug_code_is_found_whole():
+    assert found("low-balance")[0] == ("rukkyhub", "low-balance")
+
+
+@pytest.mark.parametrize("query", ['"payment', "payment OR", "NEAR(payment", "pay*", "-payment", "col:payment", "'"])
+def test_search_syntax_in_a_query_is_only_text(query):
+    found(query)  # no database error
+
+
+def test_an_empty_query_finds_nothing():
+    assert found("") == [] and found("  ?! ") == []
+
+
+def test_the_index_follows_creates_edits_and_deletes():
+    entry = ErrorEntry.objects.get(provider__slug="123hub", code="6010")
+    entry.description = "A zebrafish swam off with the payment."
+    entry.save()
+    assert found("zebrafish") == [("123hub", "6010")]
+    entry.description = "Gone."
+    entry.save()
+    assert found("zebrafish") == []
+    new = ErrorEntry.objects.create(
+        provider=Provider.objects.get(slug="123hub"), code="6999", kind="code", title="Okapi refused", message="x"
+    )
+    assert found("okapi") == [("123hub", "6999")]
+    new.delete()
+    assert found("okapi") == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 index")
+def test_on_sqlite_it_queries_the_fts5_table():
+    sql = str(ErrorEntry.objects.search("payment").query)
+    assert "catalogue_errorentry_fts MATCH" in sql
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GIN index")
+def test_on_postgresql_it_uses_the_gin_index():
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = ErrorEntry.objects.search("payment").explain()
+    assert "catalogue_errorentry_search" in plan
