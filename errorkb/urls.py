@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("errorkb.web.urls")),
 ]
 
+handler400 = "errorkb.web.views.bad_request"
 handler404 = "errorkb.web.views.page_not_found"
 handler500 = "errorkb.web.views.server_error"

@@ -21,6 +21,15 @@ def catalogue(transactional_db):
 
 
 @pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """Assets by their plain names, so pages render without a collectstatic manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def fresh_snapshot():
     """Tests edit the catalogue inside rolled-back transactions; never carry a snapshot over."""
     yield

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db.models import Count, Prefetch
+from django.http import HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -7,7 +8,6 @@ from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from errorkb.catalogue.models import Category, ErrorEntry, Provider
@@ -79,18 +79,34 @@ class ErrorList(LeanAPIMixin, generics.ListAPIView):
         return ErrorEntry.objects.for_display().prefetch_related("related__provider")
 
 
-def serialized_entry(provider: str, code: str) -> dict | None:
-    """One entry as the API shows it, with relative URLs; None when there is no such entry."""
+JSON = JSONRenderer()
+# In rendered JSON every quote inside a string is escaped, so this byte string can
+# only be a "url" key whose value is a path of this site.
+RELATIVE_URL = b'"url":"/'
+
+
+def json_response(content: bytes) -> HttpResponse:
+    """An answer rendered already (by JSON): what DRF's Response would send, without re-rendering."""
+    return HttpResponse(content, content_type=JSON.media_type)
+
+
+def absolute_root(request) -> str:
+    """'http://host' for making the site's own paths absolute (one host check per request)."""
+    return request.build_absolute_uri("/")[:-1]
+
+
+def rendered_entry(provider: str, code: str) -> bytes | None:
+    """One entry as the API shows it, rendered to JSON with site-relative URLs; None if unknown."""
     queryset = ErrorEntry.objects.for_display().prefetch_related("related__provider")
     try:
         entry = queryset.get(provider__slug=provider, code=code)
     except ErrorEntry.DoesNotExist:
         return None
-    return ErrorEntrySerializer(entry).data
+    return JSON.render(ErrorEntrySerializer(entry).data)
 
 
 class ErrorDetail(LeanAPIMixin, APIView):
-    """One entry, served from this process's cache of serialized entries (no query once warm)."""
+    """One entry, from this process's cache of rendered entries (no query once warm)."""
 
     @extend_schema(
         parameters=[
@@ -100,22 +116,11 @@ class ErrorDetail(LeanAPIMixin, APIView):
         responses=ErrorEntrySerializer,
     )
     def get(self, request, provider: str, code: str):
-        entry = snapshot_cache.cached(("api-error", provider, code), lambda: serialized_entry(provider, code))
-        if entry is None:
+        content = snapshot_cache.cached(("api-error", provider, code), lambda: rendered_entry(provider, code))
+        if content is None:
             raise NotFound(f"No {provider} error with code {code!r}.")
-        root = absolute_root(request)
-        return Response(
-            {
-                **entry,
-                "url": root + entry["url"],
-                "related": [{**related, "url": root + related["url"]} for related in entry["related"]],
-            }
-        )
-
-
-def absolute_root(request) -> str:
-    """'http://host' for making the site's own paths absolute (one host check per request)."""
-    return request.build_absolute_uri("/")[:-1]
+        root = absolute_root(request).encode()
+        return json_response(content.replace(RELATIVE_URL, b'"url":"' + root + b"/"))
 
 
 class DiagnoseRequest(serializers.Serializer):
@@ -204,7 +209,7 @@ class Diagnose(LeanAPIMixin, APIView):
 
     @extend_schema(request=DiagnoseRequest, responses={200: dict}, examples=[EXAMPLE_123HUB, EXAMPLE_RUKKYHUB])
     def post(self, request):
-        return Response(run_diagnosis(request, request.data))
+        return json_response(JSON.render(run_diagnosis(request, request.data)))
 
 
 class DiagnoseBatch(LeanAPIMixin, APIView):
@@ -222,4 +227,4 @@ class DiagnoseBatch(LeanAPIMixin, APIView):
             raise ValidationError(
                 f"A batch holds at most {settings.ERRORKB_MAX_BATCH} pastes; this one has {len(items)}."
             )
-        return Response([run_diagnosis(request, item) for item in items])
+        return json_response(JSON.render([run_diagnosis(request, item) for item in items]))

@@ -58,8 +58,11 @@ class Category:
         }
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Entry:
+    """A catalogue entry as the engine sees it. Read-only by convention: not frozen, because a
+    frozen dataclass pays for each field it sets and a big catalogue builds 100,000 of them."""
+
     provider: str
     provider_name: str
     code: str
@@ -81,7 +84,7 @@ class Entry:
         return (self.provider, self.code)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Form:
     """One documented way an entry's message appears: its message, an alias, or a prefix."""
 
@@ -93,8 +96,21 @@ class Form:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class MessageText:
+    """One distinct normalized text and the forms (of any number of entries) that read so."""
+
+    norm: str
+    words: tuple[str, ...]
+    is_prefix: bool
+    pattern: str  # as one of them documents it
+    forms: tuple[Form, ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Template:
-    entry: Entry
+    """A documented template; one regex for every entry (of any provider) that documents it."""
+
+    entries: tuple[Entry, ...]
     pattern: str
     regex: re.Pattern
     names: dict[str, str]  # regex group -> parameter name as documented
@@ -108,6 +124,18 @@ class Envelope:
     field_errors: tuple[tuple[str, ...], ...]
     signature: frozenset[str]
     context: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EnvelopePath:
+    """One path of one or more providers' envelopes ('error.code'), and what it holds for them."""
+
+    role: str  # code | message | field_errors | context
+    steps: tuple[str, ...]
+    label: str
+    name: str  # the context name, for role == "context"
+    providers: frozenset[str]
+    code_shapes: tuple[tuple[re.Pattern | None, tuple[str, ...]], ...]  # for codes: (pattern, providers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +215,7 @@ class Catalogue:
             secret_fields += _strings(rules.get("secret_fields"))
             secret_patterns += [(slug, name, p) for p in _strings(rules.get("secret_patterns"))]
         self.provider_slugs = tuple(self.providers)
+        self.provider_names = {slug: p.name for slug, p in self.providers.items()}
         self._provider_by_name = {p.name.lower(): p.slug for p in self.providers.values()}
         self.redactor = Redactor(secret_headers, secret_fields, secret_patterns)
 
@@ -270,13 +299,14 @@ class Catalogue:
 
     def _build_message_indexes(self, problems: list[str]) -> None:
         forms: list[Form] = []
+        shapes: dict[str, tuple[str, tuple[str, ...]]] = {}
         templates: list[tuple[Entry, str]] = []
         for entry, match_forms in self._raw_forms:
             if entry.message and entry.kind != "http_status":
                 if _PLACEHOLDER_RE.search(entry.message):
                     templates.append((entry, entry.message))
                 else:
-                    forms.append(_form(entry, "message", entry.message))
+                    forms.append(_form(entry, "message", entry.message, shapes))
             for match_form in match_forms:
                 if not isinstance(match_form, dict):
                     continue
@@ -286,11 +316,20 @@ class Catalogue:
                 if kind == "template":
                     templates.append((entry, pattern))
                 elif kind in ("alias", "prefix"):
-                    forms.append(_form(entry, kind, pattern))
+                    forms.append(_form(entry, kind, pattern, shapes))
         del self._raw_forms
         forms = [f for f in forms if f.norm]
         self.forms = tuple(forms)
         self.longest_message = max((len(f.norm) for f in forms), default=0)
+        # Distinct texts (many providers document the same message): the fuzzy and fragment
+        # searches compare each text once, then expand to the entries that document it.
+        texts: dict[tuple[str, bool], list[Form]] = defaultdict(list)
+        for form in forms:
+            texts[(form.norm, form.type == "prefix")].append(form)
+        self.texts = tuple(
+            MessageText(norm, group[0].words, is_prefix, group[0].pattern, tuple(group))
+            for (norm, is_prefix), group in texts.items()
+        )
 
         exact: dict[str, list[Form]] = defaultdict(list)
         normal: dict[str, list[Form]] = defaultdict(list)
@@ -307,7 +346,8 @@ class Catalogue:
             if len(form.words) >= 2:
                 phrases[form.norm].append(form)
                 lengths[form.words[0]].add(len(form.words))
-            for word in set(form.words):
+        for text_norm, is_prefix in texts:
+            for word in set(text_norm.split()):
                 document_frequency[word] += 1
         self.exact = {k: tuple(v) for k, v in exact.items()}
         self.normal = {k: tuple(v) for k, v in normal.items()}
@@ -320,56 +360,93 @@ class Catalogue:
         # Typo-tolerant candidates come from shared words, else shared trigrams; never a full scan.
         postings: dict[str, list[int]] = defaultdict(list)
         trigrams: dict[str, list[int]] = defaultdict(list)
-        for index, form in enumerate(forms):
-            for word in set(form.words):
+        for index, text in enumerate(self.texts):
+            for word in set(text.words):
                 postings[word].append(index)
-            for gram in _trigrams(form.words):
+            for gram in _trigrams(text.words):
                 trigrams[gram].append(index)
         self.postings = {k: tuple(v) for k, v in postings.items() if len(v) <= MAX_POSTINGS}
         self.trigram_postings = {k: tuple(v) for k, v in trigrams.items() if len(v) <= MAX_POSTINGS}
 
-        by_anchor: dict[str, list[Template]] = defaultdict(list)
-        anchors: set[str] = set()
+        # Templates are found through their two rarest literal words (rarest among templates):
+        # a line must hold both before any template regex runs on it.
+        built: list[tuple[Template, list[str]]] = []
+        template_frequency: dict[str, int] = defaultdict(int)
+        grouped: dict[str, list[Entry]] = defaultdict(list)
         for entry, pattern in templates:
-            template = _template(entry, pattern)
+            grouped[pattern].append(entry)
+        for pattern, group in grouped.items():
+            template = _template(pattern, tuple(group))
             if template is None:
-                problems.append(f"{entry.provider} {entry.code}: template {pattern!r} has no literal words")
+                problems.append(f"{group[0].provider} {group[0].code}: template {pattern!r} has no literal words")
                 continue
-            literal = [w for w in tokens(_PLACEHOLDER_RE.sub(" ", pattern)) if w not in STOPWORDS] or tokens(
-                _PLACEHOLDER_RE.sub(" ", pattern)
-            )
-            anchor = min(literal, key=lambda w: (document_frequency.get(w, 0), -len(w)))
-            by_anchor[anchor].append(template)
-            anchors.add(anchor)
-        self.templates_by_anchor = {k: tuple(v) for k, v in by_anchor.items()}
-        # The rarest word of each documented phrase: a cheap signal that a line of a huge log may matter.
-        for form in forms:
-            useful = [w for w in form.words if w not in STOPWORDS and len(w) >= 3] or list(form.words)
-            anchors.add(min(useful, key=lambda w: (document_frequency.get(w, 0), -len(w))))
-        self.anchor_words = frozenset(anchors)
+            literal = sorted(set(tokens(_PLACEHOLDER_RE.sub(" ", pattern))))
+            built.append((template, literal))
+            for word in literal:
+                template_frequency[word] += 1
+        by_anchor: dict[str, dict[str, list[Template]]] = defaultdict(lambda: defaultdict(list))
+        signals: set[str] = set()
+        for template, literal in built:
+            useful = [w for w in literal if w not in STOPWORDS] or literal
+            ranked = sorted(useful, key=lambda w: (template_frequency[w], document_frequency.get(w, 0), -len(w), w))
+            first, second = ranked[0], (ranked[1] if len(ranked) > 1 else "")
+            by_anchor[first][second].append(template)
+            signals.add(_signal_pair(tokens(_PLACEHOLDER_RE.split(template.pattern)[0]) or [first], document_frequency))
+        self.templates_by_anchor = {a: {b: tuple(ts) for b, ts in inner.items()} for a, inner in by_anchor.items()}
+        # For huge pastes: the rarest pair of adjacent words of each documented text ('insufficient
+        # balance', 'http method'), so a line of a 1 MB log is read only if it may hold one.
+        for text in self.texts:
+            signals.add(_signal_pair(list(text.words), document_frequency))
+        self.signal_pairs = frozenset(signals)
 
     def _build_envelope_indexes(self) -> None:
-        # Each distinct first path step -> what it leads to, so a node is checked against the
-        # steps it actually has, not against every provider in turn.
-        by_first: dict[str, list[tuple[str, str, tuple[str, ...], str]]] = defaultdict(list)
-        signatures: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
+        # Each distinct path is read once per node, whatever the number of providers sharing
+        # it (a 500-provider catalogue has a few dozen distinct paths), and only for the first
+        # steps a node actually has.
+        paths: dict[tuple[str, tuple[str, ...], str], list[str]] = defaultdict(list)
+        signatures: dict[frozenset[str], list[str]] = defaultdict(list)
         key_names: dict[str, set[str]] = {"code": set(GENERIC_CODE_KEYS), "message": set(GENERIC_MESSAGE_KEYS)}
         context_keys: set[str] = set()
         for provider in self.providers.values():
             envelope = provider.envelope
-            for role, paths in (("code", envelope.code), ("message", envelope.message), ("field_errors", envelope.field_errors)):
-                for path in paths:
-                    by_first[path[0]].append((provider.slug, role, path, ""))
+            for role, role_paths in (
+                ("code", envelope.code),
+                ("message", envelope.message),
+                ("field_errors", envelope.field_errors),
+            ):
+                for path in role_paths:
+                    paths[(role, path, "")].append(provider.slug)
                     if role in key_names:
                         key_names[role].add(path[-1])
             for name, path in envelope.context:
-                by_first[path[0]].append((provider.slug, "context", path, name))
+                paths[("context", path, name)].append(provider.slug)
                 context_keys.add(path[-1])
             if envelope.signature:
-                rarest = min(envelope.signature)
-                signatures[rarest].append((provider.slug, envelope.signature))
+                signatures[envelope.signature].append(provider.slug)
+        by_first: dict[str, list[EnvelopePath]] = defaultdict(list)
+        for (role, path, name), slugs in paths.items():
+            shapes: dict[str, list[str]] = defaultdict(list)
+            if role == "code":
+                for slug in slugs:
+                    code_re = self.providers[slug].code_re
+                    shapes[code_re.pattern if code_re else ""].append(slug)
+            by_first[path[0]].append(
+                EnvelopePath(
+                    role=role,
+                    steps=path,
+                    label=".".join(path),
+                    name=name,
+                    providers=frozenset(slugs),
+                    code_shapes=tuple(
+                        (re.compile(pattern) if pattern else None, tuple(group)) for pattern, group in shapes.items()
+                    ),
+                )
+            )
         self.envelope_paths = {k: tuple(v) for k, v in by_first.items()}
-        self.signatures = {k: tuple(v) for k, v in signatures.items()}
+        by_key: dict[str, list[tuple[frozenset[str], tuple[str, ...]]]] = defaultdict(list)
+        for signature, slugs in signatures.items():
+            by_key[min(signature)].append((signature, tuple(slugs)))
+        self.signatures = {k: tuple(v) for k, v in by_key.items()}
         self.code_keys = frozenset(key_names["code"])
         self.message_keys = frozenset(key_names["message"])
         self.context_keys = frozenset(context_keys)
@@ -447,9 +524,13 @@ def _int(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) <= 6 else None
 
 
-def _form(entry: Entry, kind: str, pattern: str) -> Form:
-    norm = normalize(pattern)
-    return Form(entry=entry, type=kind, pattern=pattern.strip(), norm=norm, words=tuple(norm.split()))
+def _form(entry: Entry, kind: str, pattern: str, cache: dict) -> Form:
+    pattern = pattern.strip()
+    shaped = cache.get(pattern)
+    if shaped is None:
+        norm = normalize(pattern)
+        shaped = cache[pattern] = (norm, tuple(norm.split()))
+    return Form(entry, kind, pattern, shaped[0], shaped[1])
 
 
 def _trigrams(words) -> set[str]:
@@ -462,11 +543,26 @@ def _trigrams(words) -> set[str]:
     return grams
 
 
+def _signal_pair(words: list[str], document_frequency: dict[str, int]) -> str:
+    """The adjacent pair of words (or the one word) of a text that is rarest across the catalogue."""
+    if len(words) < 2:
+        return words[0] if words else ""
+    pairs = [(words[i], words[i + 1]) for i in range(len(words) - 1)]
+    first, second = min(
+        pairs,
+        key=lambda pair: (
+            (pair[0] in STOPWORDS) + (pair[1] in STOPWORDS),
+            document_frequency.get(pair[0], 0) + document_frequency.get(pair[1], 0),
+        ),
+    )
+    return f"{first} {second}"
+
+
 def word_trigrams(words) -> set[str]:
     return _trigrams(words)
 
 
-def _template(entry: Entry, pattern: str) -> Template | None:
+def _template(pattern: str, entries: tuple[Entry, ...]) -> Template | None:
     """'Amount must be between {min} and {max}' -> a regex over lower-cased text.
 
     Literal words are separated by any run of non-word characters; a parameter is
@@ -498,7 +594,7 @@ def _template(entry: Entry, pattern: str) -> Template | None:
     body = r"[\W_]+".join(pieces)
     lead = r"(?<![^\W_])" if not pieces[0].startswith("(?P<") else ""
     tail = "" if last_piece_is_var else r"(?![^\W_])"
-    return Template(entry, pattern, re.compile(lead + body + tail), names, literal_words)
+    return Template(entries, pattern, re.compile(lead + body + tail), names, literal_words)
 
 
 __all__ = ["Catalogue", "Category", "Entry", "Form", "Provider", "Template", "WORD_RE"]

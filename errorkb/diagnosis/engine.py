@@ -13,14 +13,15 @@ How it decides, per error found in the paste:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from .catalogue import Catalogue, Category, Entry
-from .extract import Extraction, Unit, extract
+from .extract import LARGE_PASTE, MAX_UNITS, Extraction, Unit, extract, find_windows, number_lines
+from .redact import Redacted
 from .matching import match_message
 from .result import (
     CONFIDENT,
+    MAX_SHOWN_TEXT,
     Advice,
     Diagnosis,
     FoundError,
@@ -29,7 +30,7 @@ from .result import (
     parse_details,
     shown_text,
 )
-from .text import clip
+from .text import ascii_lower, clip
 
 MAX_PASTE = 2_000_000  # characters analysed; the web and API layers cap pastes at 1 MB before this
 MAX_MATCHES = 5
@@ -106,15 +107,28 @@ def diagnose(
     status_hint = _status_hint(http_status)
     text = _as_text(text)[:MAX_PASTE]
 
-    redacted = catalogue.redactor.redact(text)
-    clean = redacted.text
-    extraction = extract(clean, catalogue)
+    # Redact first; only redacted text is analysed. A huge paste is redacted where it is
+    # read: the part shown back, and the windows around the lines that may hold an error.
+    redactor = catalogue.redactor
+    if len(text) <= LARGE_PASTE:
+        shown = redactor.redact(text)
+        pieces = [(0, shown)]
+        cut_short = False
+    else:
+        windows, cut_short = find_windows(ascii_lower(text), catalogue)
+        shown = redactor.redact(text[: _line_end(text, MAX_SHOWN_TEXT)])
+        pieces = [(start, redactor.redact(text[start:end])) for start, end in windows]
+    extraction = _extract(text, pieces, catalogue)
+    if cut_short:
+        extraction.truncated = True
+    redactions = tuple(dict.fromkeys(r for _, piece in [(0, shown), *pieces] for r in piece.redactions))
+    key_providers = frozenset().union(shown.providers, *(piece.providers for _, piece in pieces))
 
     paste_providers: dict[str, str] = {}
     for _, host, slugs in extraction.hosts:
         for slug in slugs:
             paste_providers.setdefault(slug, f"the host {host} is {catalogue.providers[slug].name}'s")
-    for slug in sorted(redacted.providers):
+    for slug in sorted(key_providers):
         paste_providers.setdefault(slug, f"the paste carries a {catalogue.providers[slug].name} key")
     for slug in extraction.named:
         paste_providers.setdefault(slug, f"the text names {catalogue.providers[slug].name}")
@@ -124,14 +138,14 @@ def diagnose(
     results = [_decide(u, catalogue, allowed, status_hint, paste_providers, extraction) for u in extraction.units]
     if not any(r.matches or r.category for r in results):
         # Nothing specific anywhere: the status line and headers are all there is to go on.
-        fallback = _status_only_unit(extraction, len(clean))
+        fallback = _status_only_unit(extraction, len(text))
         for result in results:
             fallback.absorb(result.unit)
         results = [_decide(fallback, catalogue, allowed, status_hint, paste_providers, extraction)]
     top = _pick_top(results)
 
     matches = tuple(top.matches[:MAX_MATCHES]) if top else ()
-    highlights = _highlights(clean, results)
+    highlights = _highlights(shown, results)
     errors = tuple(
         FoundError(
             offset=r.unit.start,
@@ -147,8 +161,13 @@ def diagnose(
         if r.matches or r.category
     )
     context = dict(top.context) if top else {}
-    provider_names = {slug: p.name for slug, p in catalogue.providers.items()}
-    advice = build_advice(matches[0] if matches else None, context, top.category if top else None, top.unlisted_code if top else None, provider_names)
+    advice = build_advice(
+        matches[0] if matches else None,
+        context,
+        top.category if top else None,
+        top.unlisted_code if top else None,
+        catalogue.provider_names,
+    )
     if extraction.truncated:
         advice = Advice(
             advice.retry,
@@ -168,8 +187,8 @@ def diagnose(
         ambiguous=top.ambiguous if top else False,
         context=context,
         advice=advice,
-        redactions=redacted.redactions,
-        redacted_text=shown_text(clean),
+        redactions=redactions,
+        redacted_text=shown_text(shown.text, len(shown.text) if len(text) <= LARGE_PASTE else len(text)),
         highlights=highlights,
         errors=errors,
         summary=_summary(results),
@@ -228,7 +247,7 @@ def _decide(
         for slug in slugs:
             if allowed is not None and slug not in allowed:
                 continue
-            if evidence.providers == () and evidence.source == "key" and slug not in providers:
+            if not evidence.providers and evidence.source == "key" and slug not in providers:
                 # A bare `code` key in an unknown body names no provider's category by itself.
                 continue
             number = int(evidence.value)
@@ -237,7 +256,8 @@ def _decide(
     # Messages, field errors, documented phrases found in free text.
     for evidence in unit.messages:
         fuzzy = evidence.source != "field"
-        for hit in match_message(catalogue, evidence.text, allowed, fuzzy=fuzzy)[:MAX_MATCHES]:
+        prefer = frozenset(providers) | (evidence.providers if len(evidence.providers) <= 50 else frozenset())
+        for hit in match_message(catalogue, evidence.text, allowed, fuzzy=fuzzy, prefer=prefer):
             chosen = candidate(hit.entry)
             score = hit.score + MESSAGE_ADJUST[evidence.source]
             reason = hit.reason
@@ -255,7 +275,7 @@ def _decide(
                 if hit.params:
                     chosen.params = dict(hit.params)
     for phrase in unit.phrases:
-        entry = phrase.form.entry
+        entry = phrase.entry
         if allowed is not None and entry.provider not in allowed:
             continue
         chosen = candidate(entry)
@@ -357,28 +377,20 @@ def _decide(
                 chosen.factor *= 0.8
                 chosen.reason(f"but the paste looks like {catalogue.providers[other].name}'s ({providers[other]})")
 
-    ranked = sorted(
-        candidates.values(),
-        key=lambda c: (-round(c.score, 4), KIND_ORDER.get(c.entry.kind, 3), c.entry.provider, c.entry.code),
-    )
+    scored = [(c.score, c) for c in candidates.values()]
+    scored.sort(key=lambda pair: (-pair[0], KIND_ORDER.get(pair[1].entry.kind, 3), pair[1].entry.provider, pair[1].entry.code))
     ambiguous = False
-    if len(ranked) >= 2 and ranked[0].entry.kind != "http_status":
-        first, second = ranked[0], ranked[1]
-        if second.entry.kind != "http_status" and first.score - second.score < AMBIGUITY_MARGIN and second.score >= 0.35:
+    if len(scored) >= 2 and scored[0][1].entry.kind != "http_status":
+        (first_score, _), (second_score, second) = scored[0], scored[1]
+        if second.entry.kind != "http_status" and first_score - second_score < AMBIGUITY_MARGIN and second_score >= 0.35:
             ambiguous = True
-            tied = [c for c in ranked if first.score - c.score < AMBIGUITY_MARGIN and c.entry.kind != "http_status"]
+            tied = [c for score, c in scored if first_score - score < AMBIGUITY_MARGIN and c.entry.kind != "http_status"]
             names = ", ".join(f"{c.entry.provider_name} {c.entry.code}" for c in tied)
             for chosen in tied:
                 chosen.cap = min(chosen.cap, CONFIDENT - 0.01)
                 chosen.reason(f"ambiguous: the paste fits {names} equally well")
-
-    matches = [
-        Match(c.entry, round(c.score, 2), tuple(c.reasons), c.params)
-        for c in sorted(
-            candidates.values(),
-            key=lambda c: (-round(c.score, 4), KIND_ORDER.get(c.entry.kind, 3), c.entry.provider, c.entry.code),
-        )
-    ][:MAX_MATCHES]
+            scored = [(c.score, c) for _, c in scored]
+    matches = [Match(c.entry, round(score, 2), tuple(c.reasons), c.params) for score, c in scored[:MAX_MATCHES]]
 
     category = None
     unlisted_code = None
@@ -478,43 +490,106 @@ def _summary(results: list[_UnitResult]) -> tuple[dict, ...]:
     return tuple({k: v for k, v in g.items() if k != "_first"} for g in ordered)
 
 
-def _highlights(text: str, results: list[_UnitResult]) -> tuple[tuple[int, int], ...]:
-    """Where the matched code and message sit in the shown text, for the page to mark."""
+def _highlights(shown: Redacted, results: list[_UnitResult]) -> tuple[tuple[int, int], ...]:
+    """Where the matched code and message sit in the shown (redacted) text, for the page to mark.
+
+    Evidence positions are kept in the paste's own coordinates; they are moved into the
+    redacted text here, and only those inside what is shown are returned.
+    """
+    text = shown.text
+    limit = min(len(text), MAX_SHOWN_TEXT)
     spans: set[tuple[int, int]] = set()
-    limit = min(len(text), 20_000)
     lowered = None
+
+    def place(start: int, end: int) -> None:
+        start, end = shown.to_redacted(start), shown.to_redacted(end)
+        if start < limit and end > start:
+            spans.add((start, min(end, limit)))
+
     for result in results:
         if not result.matches or not result.matches[0].confident:
             continue
         entry = result.matches[0].entry
         unit = result.unit
-        if unit.start >= limit:
+        unit_start, unit_end = shown.to_redacted(unit.start), shown.to_redacted(unit.end)
+        if unit_start >= limit:
             continue
         for evidence in unit.codes:
             if evidence.value != entry.code:
                 continue
             if evidence.span:
-                spans.add(evidence.span)
+                place(*evidence.span)
             else:
-                found = re.search(rf"(?<!\d){re.escape(evidence.value)}(?!\d)", text[unit.start : min(unit.end, limit)])
-                if found:
-                    spans.add((unit.start + found.start(), unit.start + found.end()))
+                at = _find_number(text, evidence.value, unit_start, min(unit_end, limit))
+                if at >= 0:
+                    spans.add((at, at + len(evidence.value)))
         for evidence in unit.messages:
             if evidence.span:
-                spans.add(evidence.span)
+                place(*evidence.span)
                 continue
             needle = evidence.text.strip().lower()
             if not needle or len(needle) > 500:
                 continue
             if lowered is None:
                 lowered = text[:limit].lower()
-            at = lowered.find(needle, unit.start, min(unit.end, limit))
+            at = lowered.find(needle, unit_start, min(unit_end, limit))
             if at >= 0:
                 spans.add((at, at + len(needle)))
         for phrase in unit.phrases:
-            if phrase.span and phrase.form.entry is entry:
-                spans.add(phrase.span)
-    return tuple(sorted((s, min(e, limit)) for s, e in spans if s < limit and e > s))[:200]
+            if phrase.span and phrase.entry is entry:
+                place(*phrase.span)
+    return tuple(sorted(spans))[:200]
+
+
+def _extract(text: str, pieces: list[tuple[int, Redacted]], catalogue: Catalogue) -> Extraction:
+    """Extract each redacted piece, and give every position back in the paste's own coordinates."""
+    if len(pieces) == 1 and pieces[0][0] == 0 and not pieces[0][1].cuts:
+        extraction = extract(pieces[0][1].text, catalogue)  # nothing was cut: positions are the paste's
+        return extraction
+    merged = Extraction([], [], [], [], [], ())
+    named: dict[str, None] = {}
+    for offset, piece in pieces:
+        found = extract(piece.text, catalogue)
+
+        def original(position: int, piece=piece, offset=offset) -> int:
+            return offset + piece.to_original(position)
+
+        for unit in found.units:
+            unit.start, unit.end = original(unit.start), original(unit.end)
+            for evidence in (*unit.codes, *unit.messages, *unit.phrases):
+                if evidence.span:
+                    evidence.span = (original(evidence.span[0]), original(evidence.span[1]))
+        merged.units += found.units
+        merged.statuses += [(original(o), status, label) for o, status, label in found.statuses]
+        merged.hosts += [(original(o), host, slugs) for o, host, slugs in found.hosts]
+        merged.rate_limit += [(original(o), name, value) for o, name, value in found.rate_limit]
+        merged.dates += [(original(o), value) for o, value in found.dates]
+        named.update(dict.fromkeys(found.named))
+        merged.truncated = merged.truncated or found.truncated
+        if len(merged.units) >= MAX_UNITS:
+            merged.truncated = True
+            break
+    merged.named = tuple(named)
+    number_lines(text, merged.units)
+    return merged
+
+
+def _line_end(text: str, position: int) -> int:
+    """The end of the line holding `position` (a cut there cannot split a header's secret)."""
+    end = text.find("\n", position)
+    return len(text) if end < 0 or end - position > 2_000 else end
+
+
+def _find_number(text: str, number: str, start: int, end: int) -> int:
+    """Where `number` stands alone (not inside a longer number) in text[start:end]; -1 if nowhere."""
+    at = text.find(number, start, end)
+    while at >= 0:
+        before = text[at - 1] if at > 0 else ""
+        after = text[at + len(number)] if at + len(number) < len(text) else ""
+        if not before.isdigit() and not after.isdigit():
+            return at
+        at = text.find(number, at + 1, end)
+    return -1
 
 
 # --- input hygiene ------------------------------------------------------------------------------
@@ -527,6 +602,8 @@ def _as_text(value) -> str:
         return bytes(value).decode("utf-8", "replace")
     if not isinstance(value, str):
         value = str(value)
+    if value.isascii():
+        return value
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

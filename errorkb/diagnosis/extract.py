@@ -19,7 +19,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .catalogue import STATUS_KEYS, Catalogue, Form, Template
+from .catalogue import STATUS_KEYS, Catalogue, Entry, Form, Template
 from .jsonish import (
     PRINT_R_START_RE,
     Budget,
@@ -33,16 +33,20 @@ from .jsonish import (
     unescape_layer,
 )
 from .matching import scan_phrases, template_matches
-from .text import WORD_RE, clip, parse_int, trie_pattern
+from .text import WORD_RE, ascii_lower, clip, parse_int, trie_pattern
 
 LARGE_PASTE = 64_000  # above this, analyse windows around signals only
 WINDOW_BEFORE = 30  # lines kept before a signal (status line, headers)
 WINDOW_AFTER = 40  # lines kept after it (a pretty-printed body)
 MAX_WINDOWS_CHARS = 400_000
+MAX_SIGNALS = 5_000
 MAX_UNITS = 200
 MAX_OBJECTS = 300
 MAX_LINE_SCAN = 20_000  # characters of one line scanned for phrases
 MAX_STRING_DEPTH = 3
+MAX_STRINGS = 64  # string values of one object looked into for a logged body
+MAX_SAME_PHRASE = 12  # entries sharing one documented phrase that are kept as candidates
+MAX_IDENTIFYING = 3  # an envelope shape shared by more providers than this names none of them
 SHORT_PASTE = 400  # a paste this short with no body is read as a message or a code
 
 _ESCAPED_OBJECT_RE = re.compile(r"\{[ \t]*\\+\"")
@@ -53,7 +57,7 @@ class CodeEvidence:
     value: str
     source: str  # envelope | key | phrase | bare
     label: str
-    providers: tuple[str, ...] = ()  # the providers whose envelope put it there; () = any
+    providers: frozenset[str] = frozenset()  # the providers whose envelope put it there; empty = any
     span: tuple[int, int] | None = None
 
 
@@ -62,12 +66,13 @@ class MessageEvidence:
     text: str
     source: str  # envelope | key | field | paste
     label: str
-    providers: tuple[str, ...] = ()
+    providers: frozenset[str] = frozenset()
     span: tuple[int, int] | None = None
 
 
 @dataclass(slots=True)
 class PhraseEvidence:
+    entry: Entry
     form: Form | Template
     how: str  # contained | template
     reason: str
@@ -124,26 +129,38 @@ class Extraction:
 
 @dataclass(frozen=True, slots=True)
 class Scanners:
+    """Regexes built from the catalogue. All but `status_cased` run on ASCII-lowered text.
+
+    Lowering once and matching case-sensitively lets the regex engine skip ahead on
+    each pattern's first characters; a case-insensitive alternation would be tried
+    at every position of the paste.
+    """
+
     kv: re.Pattern
     code_phrase: re.Pattern
-    status: re.Pattern
+    status: tuple[tuple[tuple[str, ...], bool, re.Pattern, str], ...]  # (needles, on lowered text?, regex, label)
     rate_limit: re.Pattern
     rate_limit_names: dict[str, str]
-    host: re.Pattern
+    hosts: tuple[tuple[str, re.Pattern], ...]  # (needle, regex)
+    probe: re.Pattern  # finds every needle above in one pass
     signal: re.Pattern | None
+    signal_literals: tuple | None  # (literal, check at its position or None for a word boundary)
     bare_code: re.Pattern
     names: re.Pattern | None
     name_to_slug: dict[str, str]
-    rate_limit_needles: tuple[str, ...]
+    name_phrases: dict[str, str]
+    name_lengths: dict[str, tuple[int, ...]]
     code_keys: frozenset[str]
     message_keys: frozenset[str]
     context_names: dict[str, tuple[str, ...]]  # key as written in a body -> context name
 
 
 def build_scanners(catalogue: Catalogue) -> Scanners:
-    keys = catalogue.code_keys | catalogue.message_keys | catalogue.context_keys
+    code_keys = frozenset(k.lower() for k in catalogue.code_keys)
+    message_keys = frozenset(k.lower() for k in catalogue.message_keys)
+    keys = code_keys | message_keys | {k.lower() for k in catalogue.context_keys}
     kv = re.compile(
-        rf"""(?i)(?<![\w-])\[?\\{{0,3}}["']?(?P<key>{trie_pattern(keys)})\\{{0,3}}["']?\]?[ \t]*(?:=>|:|=)[ \t]*
+        rf"""(?<![\w-])(?P<key>{trie_pattern(keys)})\\{{0,3}}["']?\]?[ \t]*(?:=>|:|=)[ \t]*
         (?:(?:int|string|float)\(\d{{0,12}}\)[ \t]*)?(?:
             \\{{1,3}}"(?P<ev>(?:[^"\\\n]|\\(?!\\{{0,2}}"))*)(?:\\{{1,3}}")?
           | "(?P<dv>(?:[^"\\\n]|\\.)*)"?
@@ -154,45 +171,63 @@ def build_scanners(catalogue: Catalogue) -> Scanners:
         re.X,
     )
     code_phrase = re.compile(
-        r"(?i)(?<![\w.-])(?<!status )(?<!exit )(?:error[ _-]code|error|err|errno|code)(?:[ \t]*(?:\#|no\.?|number))?[ \t]*[:=#]?[ \t]*[\"']?"
+        r"(?<![\w.-])(?<!status )(?<!exit )(?:error[ _-]code|error|err|errno|code)(?:[ \t]*(?:\#|no\.?|number))?[ \t]*[:=#]?[ \t]*[\"']?"
         r"(?P<code>\d{2,8})(?![\w.:/-]|[ \t]*(?:ms|s|sec|seconds|bytes|%)\b)"
     )
-    status_keys = "|".join(re.escape(k) for k in STATUS_KEYS)
-    status = re.compile(
-        rf"""(?ix)
-          \bHTTP/\d(?:\.\d)?[ \t]+(?P<line>[1-5]\d\d)\b
-        | resulted[ \t]in[ \t]a[ \t]`?(?P<guzzle>[1-5]\d\d)\b
-        | \b(?P<requests>[1-5]\d\d)[ \t](?:Client|Server)[ \t]Error\b
-        | status[ \t]code[ \t](?P<phrase>[1-5]\d\d)\b
-        | <Response[ \t]\[(?P<response>[1-5]\d\d)\]>
-        | (?<![\w-])\\{{0,3}}["']?(?:{status_keys})\\{{0,3}}["']?[ \t]*(?:=>|:|=)[ \t]*(?:int\()?["']?(?P<field>[1-5]\d\d)(?![\w.])
-        | <title>[ \t]*(?P<title>[1-5]\d\d)\b
-        | \bHTTP[ \t](?:status[ \t])?(?P<http>[1-5]\d\d)\b
-        """
+    status_keys = trie_pattern({k.lower() for k in STATUS_KEYS})
+    status = (
+        (("http/",), False, re.compile(r"HTTP/\d(?:\.\d)?[ \t]+([1-5]\d\d)\b"), "line"),
+        (("resulted in a",), True, re.compile(r"resulted in a `?([1-5]\d\d)\b"), "guzzle"),
+        (("client error", "server error"), True, re.compile(r"([1-5]\d\d) (?:client|server) error\b"), "requests"),
+        (("status",), True, re.compile(r"status code ([1-5]\d\d)\b"), "phrase"),
+        (("<response [",), True, re.compile(r"<response \[([1-5]\d\d)\]>"), "response"),
+        (
+            ("status", "http_code", "httpcode"),
+            True,
+            re.compile(
+                rf"(?<![\w-])(?:{status_keys})\\{{0,3}}[\"']?[ \t]*(?:=>|:|=)[ \t]*(?:int\()?[\"']?([1-5]\d\d)(?![\w.])"
+            ),
+            "field",
+        ),
+        (("<title>",), True, re.compile(r"<title>[ \t]*([1-5]\d\d)\b"), "title"),
+        (("http ",), True, re.compile(r"(?<![\w/])http (?:status )?([1-5]\d\d)\b"), "http"),
     )
     names: dict[str, str] = {"retry-after": "Retry-After"}
     for provider in catalogue.providers.values():
         for header in provider.rate_limit_headers:
             names.setdefault(header.lower(), header)
     rate_limit = re.compile(
-        rf"""(?i)(?<![\w-])\\{{0,3}}["']?(?P<name>{trie_pattern(set(names) | {"date"})})\\{{0,3}}["']?[ \t]*(?::|=>|=)[ \t]*\\{{0,3}}["']?(?P<value>[^\r\n"',;}}\]\\]{{1,64}})"""
+        rf"""(?<![\w-])(?P<name>{trie_pattern(set(names) | {"date"})})\\{{0,3}}["']?[ \t]*(?::|=>|=)[ \t]*\\{{0,3}}["']?(?P<value>[^\r\n"',;}}\]\\]{{1,64}})"""
     )
-    host = re.compile(
-        r"(?i)\b(?:https?|wss?)://(?:[^/\s@\"'<>]{1,200}@)?(?P<url>[a-z0-9.-]{1,253})"
-        r"|^[<> \t]*host:[ \t]*(?P<header>[a-z0-9.-]{1,253})"
-        r"|\bconnected[ \t]to[ \t](?P<curl>[a-z0-9.-]{1,253})",
-        re.M,
+    hosts = (
+        ("://", re.compile(r"(?:https?|wss?)://(?:[^/\s@\"'<>]{1,200}@)?([a-z0-9.-]{1,253})")),
+        ("host:", re.compile(r"(?m)^[<> \t]*host:[ \t]*([a-z0-9.-]{1,253})")),
+        ("connected to", re.compile(r"connected to ([a-z0-9.-]{1,253})")),
     )
     signal = None
-    if len(catalogue.anchor_words) <= 20_000:
-        # One pass over a huge paste finds the lines worth reading.
-        hosts = {h for p in catalogue.providers.values() for h in p.hosts}
+    if len(catalogue.signal_pairs) <= 20_000:
+        # One pass over a huge paste finds the lines worth reading: a documented pair of words,
+        # a code after a code key, a 4xx/5xx status line, a provider's host.
+        provider_hosts = {h for p in catalogue.providers.values() for h in p.hosts}
+        pairs = trie_pattern({p for p in catalogue.signal_pairs if p}).replace("\\ ", r"[\W_]{1,3}")
         signal = re.compile(
-            rf"(?i)(?<![^\W_])(?:{trie_pattern(catalogue.anchor_words)})(?![^\W_])"
-            rf"|(?<![\w-])(?:{trie_pattern({k.lower() for k in catalogue.code_keys})})[\"'\]\\]{{0,4}}[ \t]*(?:=>|:|=)[ \t]*[\"'\\]{{0,4}}\d"
-            r"|\bHTTP/\d"
-            + (rf"|{trie_pattern(hosts)}" if hosts else "")
+            rf"(?P<pair>{pairs})"
+            rf"|(?:{trie_pattern(code_keys)})[\"'\]\\]{{0,4}}[ \t]*(?:=>|:|=)[ \t]*[\"'\\]{{0,4}}\d"
+            r"|http/\d(?:\.\d)?[ \t]+[45]\d\d"
+            + (rf"|{trie_pattern(provider_hosts)}" if provider_hosts else "")
         )
+    signal_literals = None
+    if len(catalogue.signal_pairs) <= 300:
+        literals: list[tuple[str, re.Pattern | None]] = [(p, None) for p in sorted(catalogue.signal_pairs) if p]
+        key_check = re.compile(
+            rf"(?:{trie_pattern(code_keys)})[\"'\]\\]{{0,4}}[ \t]*(?:=>|:|=)[ \t]*[\"'\\]{{0,4}}\d"
+        )
+        # 'code' finds 'error_code' too: search the shortest keys only, check the digits after.
+        roots = sorted(code_keys, key=len)
+        literals += [(key, key_check) for key in roots if not any(o != key and o in key for o in roots)]
+        literals.append(("http/", re.compile(r"http/\d(?:\.\d)?[ \t]+[45]\d\d")))
+        literals += [(host, None) for host in sorted({h for p in catalogue.providers.values() for h in p.hosts})]
+        signal_literals = tuple(literals)
     bare_code = re.compile(
         r"(?i)[ \t]*(?:(?:error[ _-]code|error|err|errno|code)[ \t]*[:=#]?[ \t]*)?[\"'#]?(?P<code>\d{1,12})[\"']?[ \t.]*"
     )
@@ -201,7 +236,17 @@ def build_scanners(catalogue: Catalogue) -> Scanners:
         for name in (provider.slug, provider.name):
             if len(name) >= 3:
                 name_to_slug.setdefault(name.lower(), provider.slug)
-    names_re = re.compile(rf"(?i)(?<![^\W_])(?:{trie_pattern(name_to_slug)})(?![^\W_])") if name_to_slug else None
+    names_re = None
+    if 0 < len(name_to_slug) <= 64:
+        names_re = re.compile(rf"(?<![^\W_])(?:{trie_pattern(name_to_slug)})(?![^\W_])")
+    # Many providers: find their names word by word instead (a regex of a thousand names is slow).
+    name_phrases: dict[str, str] = {}
+    name_lengths: dict[str, set[int]] = {}
+    for name, slug in name_to_slug.items():
+        words = WORD_RE.findall(name)
+        if words:
+            name_phrases.setdefault(" ".join(words), slug)
+            name_lengths.setdefault(words[0], set()).add(len(words))
     context_names: dict[str, list[str]] = {}
     for provider in catalogue.providers.values():
         for name, steps in provider.envelope.context:
@@ -209,20 +254,27 @@ def build_scanners(catalogue: Catalogue) -> Scanners:
             if name not in names_for_key:
                 names_for_key.append(name)
     return Scanners(
-        kv,
-        code_phrase,
-        status,
-        rate_limit,
-        names,
-        host,
-        signal,
-        bare_code,
-        names_re,
-        name_to_slug,
-        tuple(sorted(set(names) | {"date"})),
-        frozenset(k.lower() for k in catalogue.code_keys),
-        frozenset(k.lower() for k in catalogue.message_keys),
-        {k: tuple(v) for k, v in context_names.items()},
+        kv=kv,
+        code_phrase=code_phrase,
+        status=status,
+        rate_limit=rate_limit,
+        rate_limit_names=names,
+        hosts=hosts,
+        probe=re.compile(
+            trie_pattern(
+                {n for needles, _, _, _ in status for n in needles} | {n for n, _ in hosts} | set(names) | {"date"}
+            )
+        ),
+        signal=signal,
+        signal_literals=signal_literals,
+        bare_code=bare_code,
+        names=names_re,
+        name_to_slug=name_to_slug,
+        name_phrases=name_phrases,
+        name_lengths={k: tuple(sorted(v, reverse=True)) for k, v in name_lengths.items()},
+        code_keys=code_keys,
+        message_keys=message_keys,
+        context_names={k: tuple(v) for k, v in context_names.items()},
     )
 
 
@@ -230,60 +282,84 @@ def build_scanners(catalogue: Catalogue) -> Scanners:
 
 
 def extract(text: str, catalogue: Catalogue) -> Extraction:
+    """Units and facts of one (redacted) text: a whole paste, or one window of a huge one."""
     scanners: Scanners = catalogue.scanners
     budget = Budget(tokens=400_000, attempts=2_000)
-    truncated = False
-    if len(text) > LARGE_PASTE:
-        windows, truncated = _windows(text, scanners)
-    else:
-        windows = [(0, len(text))]
-
-    units: list[Unit] = []
+    lowered = ascii_lower(text)
+    region = _Region(text, catalogue, budget, lowered)
+    units = region.analyse(0, len(text), depth=0, whole=True)
+    truncated = len(units) > MAX_UNITS
+    units = units[:MAX_UNITS]
     statuses, hosts, rate_limit, dates = [], [], [], []
-    for start, end in windows:
-        region = _Region(text, catalogue, budget)
-        units += region.analyse(start, end, depth=0, whole=len(windows) == 1 and start == 0 and end == len(text))
-        _ambient(text, start, end, catalogue, statuses, hosts, rate_limit, dates)
-        if len(units) >= MAX_UNITS:
-            truncated = True
-            units = units[:MAX_UNITS]
-            break
+    _ambient(text, lowered, 0, len(text), catalogue, statuses, hosts, rate_limit, dates)
 
     named: dict[str, None] = {}
     if scanners.names is not None:
-        for start, end in windows:
-            if len(scanners.name_to_slug) <= 64:
-                lowered = text[start:end].lower()
-                if not any(name in lowered for name in scanners.name_to_slug):
-                    continue
-            for found in scanners.names.finditer(text, start, end):
-                named.setdefault(scanners.name_to_slug[found.group().lower()], None)
+        if any(name in lowered for name in scanners.name_to_slug):
+            for found in scanners.names.finditer(lowered):
+                named.setdefault(scanners.name_to_slug[found.group()], None)
+    elif scanners.name_phrases:
+        words = WORD_RE.findall(lowered)
+        for index, word in enumerate(words):
+            for size in scanners.name_lengths.get(word, ()):
+                slug = scanners.name_phrases.get(" ".join(words[index : index + size]))
+                if slug is not None:
+                    named.setdefault(slug, None)
+                    break
 
     units = [u for u in units if u.has_evidence]
     units.sort(key=lambda u: u.start)
-    _number_lines(text, units)
+    number_lines(text, units)
     units = _merge_neighbours(units)
     _attach_ambient(units, statuses, rate_limit, dates)
     return Extraction(units, statuses, hosts, rate_limit, dates, tuple(named), truncated)
 
 
-def _windows(text: str, scanners: Scanners) -> tuple[list[tuple[int, int]], bool]:
-    """Spans of lines around signals, merged; the rest of a huge paste is skipped."""
-    newlines = [m.start() for m in re.finditer("\n", text)]
+def find_windows(lowered: str, catalogue: Catalogue) -> tuple[list[tuple[int, int]], bool]:
+    """Spans of a huge paste worth reading: lines around signals, merged (`lowered` is the paste lowered).
+
+    A signal is a documented pair of words, a code after a code key, a 4xx/5xx status
+    line or a provider's host. With a catalogue of ordinary size each is one literal
+    search (str.find runs at memory speed; a regex alternation tries every branch at
+    every position); a huge catalogue falls back to one regex.
+    """
+    scanners: Scanners = catalogue.scanners
+    positions: list[int] = []
+    if scanners.signal_literals is not None:
+        for literal, check in scanners.signal_literals:
+            at = lowered.find(literal)
+            while at >= 0 and len(positions) < MAX_SIGNALS:
+                if check is None:
+                    if _word_bounded(lowered, at, at + len(literal)):
+                        positions.append(at)
+                elif check.match(lowered, at):
+                    positions.append(at)
+                at = lowered.find(literal, at + len(literal))
+    elif scanners.signal is not None:
+        for found in scanners.signal.finditer(lowered):
+            if found.lastgroup != "pair" or _word_bounded(lowered, found.start(), found.end()):
+                positions.append(found.start())
+            if len(positions) >= MAX_SIGNALS:
+                break
+    else:
+        return [(0, min(len(lowered), MAX_WINDOWS_CHARS))], len(lowered) > MAX_WINDOWS_CHARS
     windows: list[list[int]] = []
     total = 0
-    if scanners.signal is None:
-        return [(0, min(len(text), MAX_WINDOWS_CHARS))], len(text) > MAX_WINDOWS_CHARS
-    for found in scanners.signal.finditer(text):
-        line = bisect.bisect_left(newlines, found.start())
-        first = max(0, line - WINDOW_BEFORE)
-        last = min(len(newlines), line + WINDOW_AFTER)
-        start = newlines[first - 1] + 1 if first > 0 else 0
-        end = newlines[last] if last < len(newlines) else len(text)
+    for position in sorted(set(positions)):
+        start, end = position, position
+        for _ in range(WINDOW_BEFORE):
+            if start <= 0:
+                break
+            start = lowered.rfind("\n", 0, start - 1) + 1
+        for _ in range(WINDOW_AFTER):
+            found = lowered.find("\n", end + 1)
+            if found < 0:
+                end = len(lowered)
+                break
+            end = found
         # A single enormous line: keep a bounded piece around the signal only.
-        if end - start > 2 * MAX_LINE_SCAN:
-            start = max(start, found.start() - MAX_LINE_SCAN)
-            end = min(end, found.end() + MAX_LINE_SCAN)
+        start = max(start, position - MAX_LINE_SCAN)
+        end = min(end, position + MAX_LINE_SCAN)
         if windows and start <= windows[-1][1]:
             total += max(0, end - windows[-1][1])
             windows[-1][1] = max(windows[-1][1], end)
@@ -292,20 +368,25 @@ def _windows(text: str, scanners: Scanners) -> tuple[list[tuple[int, int]], bool
             total += end - start
         if total > MAX_WINDOWS_CHARS:
             return [(s, e) for s, e in windows], True
-    return [(s, e) for s, e in windows], False
+    return [(s, e) for s, e in windows], len(positions) >= MAX_SIGNALS
 
 
 class _Region:
     """Analyses one span of text (or a string found inside a body) into units."""
 
-    def __init__(self, text: str, catalogue: Catalogue, budget: Budget) -> None:
+    def __init__(self, text: str, catalogue: Catalogue, budget: Budget, lowered: str | None = None) -> None:
         self.text = text
+        self.lowered = lowered if lowered is not None else ascii_lower(text)
         self.catalogue = catalogue
         self.scanners: Scanners = catalogue.scanners
         self.budget = budget
 
     def analyse(self, start: int, end: int, depth: int, whole: bool = False) -> list[Unit]:
         text = self.text
+        if whole and end - start <= SHORT_PASTE and "{" not in text:
+            bare = self._bare_code(start, end)
+            if bare is not None:
+                return [bare]
         objects = self._objects(start, end)
         units: list[Unit] = []
         for parsed in objects:
@@ -384,85 +465,106 @@ class _Region:
         return Parsed(parsed.value, brace, consumed, parsed.truncated, parsed.strict)
 
     def _body_units(self, parsed: Parsed, depth: int) -> list[Unit]:
+        """One unit per error body inside a parsed object (the object itself, or one nested in it)."""
         catalogue = self.catalogue
+        envelope_paths = catalogue.envelope_paths
+        signatures = catalogue.signatures
         units: list[Unit] = []
         consumed: set[int] = set()
         used_strings: set[int] = set()
+        strings: list[str] = []
         for path, node in iter_nodes(parsed.value):
+            for value in node.values():
+                if value.__class__ is str and len(value) >= 16:
+                    strings.append(value)
             if id(node) in consumed:
                 continue
             unit = Unit(parsed.start, parsed.end, "body")
             found = False
-            keys = [k for k in node if isinstance(k, str)]
             # The providers' own envelope paths, looked up by the keys this node has.
-            for key in keys:
-                for slug, role, steps, name in catalogue.envelope_paths.get(key, ()):
-                    value = get_path(node, steps)
+            for key in node:
+                for path_rule in envelope_paths.get(key, ()):
+                    value = get_path(node, path_rule.steps)
                     if value is None:
                         continue
-                    label = ".".join(steps)
+                    role = path_rule.role
                     if role == "code":
                         code = _code_value(value)
-                        provider = catalogue.providers[slug]
-                        if code is not None and (provider.code_re is None or provider.is_code(code)):
-                            _add_code(unit, CodeEvidence(code, "envelope", f"{label} {code}", (slug,)))
-                            if provider.code_re is not None:
+                        if code is None:
+                            continue
+                        fitting = [
+                            slug
+                            for shape, slugs in path_rule.code_shapes
+                            if shape is None or shape.fullmatch(code)
+                            for slug in slugs
+                        ]
+                        if not fitting:
+                            continue
+                        _add_code(unit, CodeEvidence(code, "envelope", f"{path_rule.label} {code}", frozenset(fitting)))
+                        shaped = [s for shape, slugs in path_rule.code_shapes if shape is not None and shape.fullmatch(code) for s in slugs]
+                        if 0 < len(shaped) <= MAX_IDENTIFYING:
+                            for slug in shaped:
                                 unit.provider_reasons.setdefault(
-                                    slug, f"{label} holds a code shaped like {provider.name}'s"
+                                    slug, f"{path_rule.label} holds a code shaped like {catalogue.providers[slug].name}'s"
                                 )
-                            found = True
-                            _consume(node, steps, consumed)
+                        found = True
+                        _consume(node, path_rule.steps, consumed)
                     elif role == "message":
                         if _is_message(value):
-                            _add_message(unit, MessageEvidence(value, "envelope", label, (slug,)))
+                            _add_message(unit, MessageEvidence(value, "envelope", path_rule.label, path_rule.providers))
                             used_strings.add(id(value))
                             found = True
-                            _consume(node, steps, consumed)
+                            _consume(node, path_rule.steps, consumed)
                     elif role == "field_errors":
                         errors = _field_errors(value)
                         if errors:
                             unit.field_errors.update(errors)
-                            for name_, messages in errors.items():
+                            for field_name, messages in errors.items():
                                 for message in messages[:5]:
-                                    _add_message(unit, MessageEvidence(message, "field", f"{label}.{name_}", (slug,)))
+                                    _add_message(
+                                        unit,
+                                        MessageEvidence(message, "field", f"{path_rule.label}.{field_name}", path_rule.providers),
+                                    )
                             found = True
-                            _consume(node, steps, consumed)
-                    elif role == "context":
-                        unit.context.setdefault(name, _bounded(value))
-                        if isinstance(value, str):
+                            _consume(node, path_rule.steps, consumed)
+                    else:  # context
+                        unit.context.setdefault(path_rule.name, _bounded(value))
+                        if value.__class__ is str:
                             used_strings.add(id(value))
-                for slug, signature in catalogue.signatures.get(key, ()):
-                    if signature.issubset(node.keys()):
-                        name = catalogue.providers[slug].name
-                        unit.provider_reasons[slug] = f"the body has {name}'s envelope ({', '.join(sorted(signature))})"
-            # Generic names, for providers whose rules do not describe this shape.
-            if not unit.codes:
-                for key in catalogue.code_keys:
-                    code = _code_value(node.get(key)) if key in node else None
-                    if code is not None:
-                        _add_code(unit, CodeEvidence(code, "key", f"{'.'.join(map(str, path + (key,)))} {code}"))
-                        found = True
-            if not unit.messages:
-                for key in catalogue.message_keys:
-                    value = node.get(key) if key in node else None
-                    if _is_message(value) and len(value) <= 2_000:
-                        _add_message(unit, MessageEvidence(value, "key", ".".join(map(str, path + (key,)))))
+                for signature, slugs in signatures.get(key, ()):
+                    # A shape shared by many providers identifies none of them.
+                    if len(slugs) <= MAX_IDENTIFYING and signature.issubset(node.keys()):
+                        for slug in slugs:
+                            provider_name = catalogue.providers[slug].name
+                            unit.provider_reasons[slug] = (
+                                f"the body has {provider_name}'s envelope ({', '.join(sorted(signature))})"
+                            )
+            # Generic names, for bodies whose provider's rules do not describe them.
+            generic_code = not unit.codes
+            generic_message = not unit.messages
+            if generic_code or generic_message:
+                for key, value in node.items():
+                    if generic_code and key in catalogue.code_keys:
+                        code = _code_value(value)
+                        if code is not None:
+                            _add_code(unit, CodeEvidence(code, "key", f"{_dotted(path, key)} {code}"))
+                            found = True
+                    elif generic_message and key in catalogue.message_keys and _is_message(value) and len(value) <= 2_000:
+                        _add_message(unit, MessageEvidence(value, "key", _dotted(path, key)))
                         used_strings.add(id(value))
                         found = True
             if found or unit.provider_reasons:
                 status = _status_in(node)
                 if status:
                     unit.status, unit.status_label = status, f"{status} in the dump's status field"
-                if found or unit.provider_reasons:
-                    units.append(unit)
-                for key in keys:
-                    child = node[key]
-                    if isinstance(child, dict) and key in catalogue.envelope_paths:
+                units.append(unit)
+                for key, child in node.items():
+                    if child.__class__ is dict and key in envelope_paths:
                         consumed.add(id(child))
         # Bodies logged as strings inside this object (a Laravel context, a log field).
         if depth < MAX_STRING_DEPTH:
-            for value in iter_strings(parsed.value):
-                if id(value) in used_strings or len(value) < 16 or (" " not in value and "{" not in value):
+            for value in strings[:MAX_STRINGS]:
+                if id(value) in used_strings or (" " not in value and "{" not in value):
                     continue
                 inner = _Region(value, catalogue, self.budget).analyse(0, len(value), depth + 1)
                 for unit in inner:
@@ -472,13 +574,13 @@ class _Region:
                     for phrase in unit.phrases:
                         phrase.span = None
                     units.append(unit)
-        return _dedupe(units)
+        return _dedupe(units) if len(units) > 1 else units
 
     # -- free text --
 
     def _free_text(self, start: int, end: int) -> list[Unit]:
         """Lines naming a documented message, template or code (outside any body)."""
-        text = self.text
+        text, lowered_text = self.text, self.lowered
         units: list[Unit] = []
         catalogue = self.catalogue
         scanners = self.scanners
@@ -491,93 +593,121 @@ class _Region:
             if line_end - line_start < 4:
                 continue
             scan_end = min(line_end, line_start + MAX_LINE_SCAN)
+            lowered = lowered_text[line_start:scan_end]
+            if _DUMP_LINE_RE.match(lowered):
+                continue  # curl's request/response/info lines and headers: read by _ambient
             line = text[line_start:scan_end]
             unit = Unit(line_start, line_end, "line")
-            lowered = line.lower()
             spans = [(m.start(), m.end()) for m in WORD_RE.finditer(lowered)]
             if not spans:
                 continue
             words = [lowered[s:e] for s, e in spans]
             for index, size, forms in scan_phrases(catalogue, words):
                 span = (line_start + spans[index][0], line_start + spans[index + size - 1][1])
-                for form in forms:
+                for form in forms[:MAX_SAME_PHRASE]:
                     what = "documented prefix" if form.type == "prefix" else "documented message"
                     unit.phrases.append(
-                        PhraseEvidence(form, "contained", f"the {what} '{form.pattern}' appears in the text", {}, span)
+                        PhraseEvidence(
+                            form.entry, form, "contained", f"the {what} '{form.pattern}' appears in the text", {}, span
+                        )
                     )
             if catalogue.templates_by_anchor:
                 for match in template_matches(catalogue, line, words, whole=False):
                     span = (line_start + match.span[0], line_start + match.span[1]) if match.span else None
-                    unit.phrases.append(PhraseEvidence(match.form, "template", match.reason, match.params, span))
-            if "=" in line or ":" in line:
-                for found in scanners.kv.finditer(line):
-                    self._key_value(unit, found, line_start)
-            for found in scanners.code_phrase.finditer(line):
+                    unit.phrases.append(
+                        PhraseEvidence(match.entry, match.form, "template", match.reason, match.params, span)
+                    )
+            if "=" in lowered or ":" in lowered:
+                for found in scanners.kv.finditer(lowered):
+                    self._key_value(unit, found, line, line_start)
+            for found in scanners.code_phrase.finditer(lowered):
                 code = found.group("code")
                 if any(c.value == code for c in unit.codes) or not _known_shape(catalogue, code):
                     continue
+                said = clip(line[found.start() : found.end()].strip(), 40)
                 unit.codes.append(
-                    CodeEvidence(code, "phrase", f"'{clip(found.group().strip(), 40)}' in the text", (), (line_start + found.start("code"), line_start + found.end("code")))
+                    CodeEvidence(
+                        code, "phrase", f"'{said}' in the text", frozenset(), (line_start + found.start("code"), line_start + found.end("code"))
+                    )
                 )
             if unit.has_evidence or unit.context:
                 units.append(unit)
         return units
 
-    def _key_value(self, unit: Unit, found: re.Match, offset: int) -> None:
+    def _key_value(self, unit: Unit, found: re.Match, line: str, offset: int) -> None:
+        """`code=6010`, `message: "..."`, `request_id => abc` in free text (`found` ran on the lowered line)."""
         catalogue = self.catalogue
+        scanners = self.scanners
         key = found.group("key")
         group = next((g for g in ("ev", "dv", "sv", "nv", "bv") if found.group(g) is not None), None)
         if group is None:
             return
-        raw = found.group(group)
+        raw = line[found.start(group) : found.end(group)]
         value = decode_string('"' + raw + '"')[0] if group in ("dv", "ev") and "\\" in raw else raw
         span = (offset + found.start(group), offset + found.end(group))
-        lowered = key.lower()
-        scanners = self.scanners
-        if lowered in scanners.code_keys:
-            if group in ("nv", "dv", "sv", "ev", "bv") and value.strip().isdigit() and len(value.strip()) <= 12:
-                code = value.strip()
-                if all(c.value != code for c in unit.codes) and _known_shape(catalogue, code):
-                    unit.codes.append(CodeEvidence(code, "key", f"{key}={code}", (), span))
+        label = line[found.start("key") : found.end("key")]
+        if key in scanners.code_keys:
+            code = value.strip()
+            if code.isdigit() and len(code) <= 12 and all(c.value != code for c in unit.codes) and _known_shape(catalogue, code):
+                unit.codes.append(CodeEvidence(code, "key", f"{label}={code}", frozenset(), span))
             return
-        if lowered in scanners.message_keys and group != "nv":
-            if value.strip() and len(value) <= 2_000:
-                unit.messages.append(MessageEvidence(value, "key", key, (), span))
+        if key in scanners.message_keys and group != "nv":
+            if _is_message(value) and len(value) <= 2_000:
+                unit.messages.append(MessageEvidence(value, "key", label, frozenset(), span))
             return
-        for name in scanners.context_names.get(lowered, ()):
+        for name in scanners.context_names.get(key, ()):
             unit.context.setdefault(name, _scalar(value) if group == "nv" else clip(value, 2_000))
 
-    def _short_paste(self, start: int, end: int, free: list[Unit]) -> list[Unit]:
-        """A short paste with no body: a bare code, or a message (possibly with a label before it)."""
+    def _bare_code(self, start: int, end: int) -> Unit | None:
+        """The whole paste is a code: '6010', 'error 7002', 'code=6010', '#3004'."""
         text = self.text[start:end]
         stripped = text.strip()
-        bare = self.scanners.bare_code.fullmatch(stripped)
-        if bare:
-            code = bare.group("code")
-            offset = start + text.find(stripped) + bare.start("code")
-            unit = Unit(start, end, "paste")
-            unit.codes.append(CodeEvidence(code, "bare", f"the paste is the code {code}", (), (offset, offset + len(code))))
-            return [unit]
-        lines = [line for line in stripped.splitlines() if line.strip()]
-        if len(lines) > 6:
+        bare = self.scanners.bare_code.fullmatch(stripped) if len(stripped) <= 40 else None
+        if bare is None:
+            return None
+        code = bare.group("code")
+        offset = start + text.find(stripped) + bare.start("code")
+        unit = Unit(start, end, "paste")
+        unit.codes.append(CodeEvidence(code, "bare", f"the paste is the code {code}", frozenset(), (offset, offset + len(code))))
+        return unit
+
+    def _short_paste(self, start: int, end: int, free: list[Unit]) -> list[Unit]:
+        """A short paste with no body: a message, possibly after a label ('Error: ...').
+
+        Only lines that read like a message are tried (not stack frames or markup), so a
+        pasted traceback costs a few lookups, not a typo-tolerant search per line.
+        """
+        text = self.text[start:end]
+        lines = [line for line in text.splitlines() if line.strip()]
+        if len(lines) > 3:
             return free
         units = []
         for line in lines:
-            if _HEADERISH_RE.match(line):
+            candidate = line.strip()
+            if _HEADERISH_RE.match(line) or not _reads_like_message(candidate):
                 continue
             line_start = start + text.find(line)
             unit = next((u for u in free if u.start <= line_start < u.end + 1), None)
             if unit is None:
                 unit = Unit(line_start, line_start + len(line), "paste")
                 units.append(unit)
-            candidate = line.strip()
-            unit.messages.append(MessageEvidence(candidate, "paste", "the pasted text", (), (line_start, line_start + len(line))))
-            if ": " in candidate:
-                label, _, rest = candidate.rpartition(": ")
-                if rest.strip() and len(rest) >= 4:
-                    rest_start = line_start + line.find(rest)
-                    unit.messages.append(MessageEvidence(rest, "paste", "the text after its label", (), (rest_start, rest_start + len(rest))))
+            offset = line_start + line.find(candidate)
+            unit.messages.append(MessageEvidence(candidate, "paste", "the pasted text", frozenset(), (offset, offset + len(candidate))))
+            label, _, rest = candidate.rpartition(": ")
+            if label and len(label) <= 60 and len(rest.strip()) >= 4:
+                rest_start = offset + len(label) + 2
+                unit.messages.append(
+                    MessageEvidence(rest, "paste", "the text after its label", frozenset(), (rest_start, rest_start + len(rest)))
+                )
         return free + units
+
+
+def _reads_like_message(line: str) -> bool:
+    """Mostly words, not too long: 'Insuficient balence', 'Error: Invalid api key'."""
+    if len(line) > 200:
+        return False
+    letters = sum(1 for char in line if char.isalpha() or char == " ")
+    return letters >= 0.7 * len(line) and len(line.split()) <= 24
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -591,11 +721,19 @@ def _is_message(value) -> bool:
     return isinstance(value, str) and bool(value.strip()) and not _PLACEHOLDER_VALUE_RE.fullmatch(value.strip())
 
 
+def _word_bounded(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not before.isalnum() and not after.isalnum()
+
+
 def _known_shape(catalogue: Catalogue, code: str) -> bool:
     """A number in free text counts as a code only if some provider lists it or codes look like it."""
     return code in catalogue.codes or bool(catalogue.providers_with_code_shape(code))
 
 
+# Lines of a dump that hold no message: curl's markers, status lines, headers (lowered text).
+_DUMP_LINE_RE = re.compile(r"[ \t]*(?:[<>*](?:[ \t]|$)|http/\d|[a-z][a-z0-9]*-[a-z0-9-]*:|(?:host|date|server|connection|vary|via):)")
 # Lines of a dump that are not messages: curl's markers, status lines, headers, markup.
 _HEADERISH_RE = re.compile(
     r"[ \t]*(?:[<>*](?:[ \t]|$)|HTTP/\d|<|[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9-]*:|(?i:host|date|server|connection|vary|via|location):)"
@@ -621,7 +759,7 @@ def _code_value(value) -> str | None:
 def _add_code(unit: Unit, evidence: CodeEvidence) -> None:
     for existing in unit.codes:
         if existing.value == evidence.value and existing.source == evidence.source:
-            existing.providers = tuple(dict.fromkeys(existing.providers + evidence.providers))
+            existing.providers = existing.providers | evidence.providers
             return
     unit.codes.append(evidence)
 
@@ -629,7 +767,7 @@ def _add_code(unit: Unit, evidence: CodeEvidence) -> None:
 def _add_message(unit: Unit, evidence: MessageEvidence) -> None:
     for existing in unit.messages:
         if existing.text == evidence.text and existing.label == evidence.label:
-            existing.providers = tuple(dict.fromkeys(existing.providers + evidence.providers))
+            existing.providers = existing.providers | evidence.providers
             return
     unit.messages.append(evidence)
 
@@ -658,20 +796,24 @@ def _field_errors(value) -> dict[str, list[str]]:
     return errors
 
 
+_STATUS_KEYS = frozenset(STATUS_KEYS)
+
+
 def _status_in(node: dict) -> int | None:
-    for key in STATUS_KEYS:
-        value = node.get(key)
-        number = parse_int(value)
-        if number is not None and 100 <= number <= 599:
-            return number
-    for key in ("response", "res"):
-        child = node.get(key)
-        if isinstance(child, dict):
-            for name in STATUS_KEYS:
-                number = parse_int(child.get(name))
+    """An HTTP status beside a body (axios's response.status, a log's status field)."""
+    for owner in (node, node.get("response"), node.get("res")):
+        if owner.__class__ is not dict:
+            continue
+        for key, value in owner.items():
+            if key in _STATUS_KEYS:
+                number = parse_int(value)
                 if number is not None and 100 <= number <= 599:
                     return number
     return None
+
+
+def _dotted(path: tuple, key: str) -> str:
+    return ".".join(map(str, (*path, key))) if path else key
 
 
 def _bounded(value, depth: int = 0):
@@ -714,7 +856,7 @@ def _dedupe(units: list[Unit]) -> list[Unit]:
         key = (
             tuple(sorted(c.value for c in unit.codes)),
             tuple(sorted(m.text.strip().lower() for m in unit.messages)),
-            tuple(sorted(id(p.form) for p in unit.phrases)),
+            tuple(sorted(id(p.entry) for p in unit.phrases)),
         )
         if key in seen:
             seen[key].absorb(unit)
@@ -724,7 +866,7 @@ def _dedupe(units: list[Unit]) -> list[Unit]:
     return kept
 
 
-def _number_lines(text: str, units: list[Unit]) -> None:
+def number_lines(text: str, units: list[Unit]) -> None:
     line, position = 1, 0
     for unit in units:  # sorted by start
         if unit.start > position:
@@ -755,6 +897,7 @@ def _merge_neighbours(units: list[Unit]) -> list[Unit]:
 
 def _ambient(
     text: str,
+    lowered: str,
     start: int,
     end: int,
     catalogue: Catalogue,
@@ -763,32 +906,31 @@ def _ambient(
     rate_limit: list,
     dates: list,
 ) -> None:
+    """Status lines, hosts and rate-limit headers: facts about the response around the errors."""
     scanners: Scanners = catalogue.scanners
-    region = text if start == 0 and end == len(text) else text[start:end]
-    lowered = region.lower()
-    if any(needle in lowered for needle in _STATUS_NEEDLES):
-        for found in scanners.status.finditer(text, start, end):
-            group = found.lastgroup
-            status = int(found.group(group))
-            statuses.append((found.start(group), status, _STATUS_LABELS[group].format(status)))
-    if "://" in region or "host:" in lowered or "connected to" in lowered:
-        for found in scanners.host.finditer(text, start, end):
-            group = found.lastgroup
-            host = found.group(group).lower().strip(".")
-            hosts.append((found.start(), host, catalogue.providers_for_host(host)))
-    if not any(needle in lowered for needle in scanners.rate_limit_needles):
+    found_needles = set(scanners.probe.findall(lowered, start, end))
+    if not found_needles:
         return
-    for found in scanners.rate_limit.finditer(text, start, end):
+    for needles, on_lowered, regex, label in scanners.status:
+        if any(needle in found_needles for needle in needles):
+            for found in regex.finditer(lowered if on_lowered else text, start, end):
+                status = int(found.group(1))
+                statuses.append((found.start(1), status, _STATUS_LABELS[label].format(status)))
+    for needle, regex in scanners.hosts:
+        if needle in found_needles:
+            for found in regex.finditer(lowered, start, end):
+                host = found.group(1).strip(".")
+                hosts.append((found.start(), host, catalogue.providers_for_host(host)))
+    if found_needles.isdisjoint(scanners.rate_limit_names) and "date" not in found_needles:
+        return
+    for found in scanners.rate_limit.finditer(lowered, start, end):
         name = found.group("name")
-        value = found.group("value").strip()
-        if name.lower() == "date":
+        value = text[found.start("value") : found.end("value")].strip()
+        if name == "date":
             dates.append((found.start(), value))
         else:
-            rate_limit.append((found.start(), scanners.rate_limit_names.get(name.lower(), name), value))
+            rate_limit.append((found.start(), scanners.rate_limit_names.get(name, name), value))
 
-
-# Every alternative of the status regex contains one of these: without them, skip the pass.
-_STATUS_NEEDLES = ("http", "status", "resulted", " error", "<response", "<title>")
 
 _STATUS_LABELS = {
     "line": "the status line says HTTP {}",

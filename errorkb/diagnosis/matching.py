@@ -17,14 +17,17 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from .catalogue import Catalogue, Entry, Form, word_trigrams
+from .catalogue import Catalogue, Entry, word_trigrams
 from .jsonish import cut_truncation
 from .text import STOPWORDS, WORD_RE, clip, normalize
 
 FUZZY_CUTOFF = 84.0
 FUZZY_CANDIDATES = 40
-FUZZY_TRIGRAMS = 24
-MAX_FUZZY_POSTING = 1_000
+FUZZY_TRIGRAMS = 16
+MAX_FUZZY_POSTING = 300
+MAX_FRAGMENT_CANDIDATES = 500
+MAX_FRAGMENT_TEXTS = 8  # a fragment found in more documented messages than this identifies none
+MAX_SAME_MESSAGE = 12  # entries returned for one message documented by many providers
 MAX_MESSAGE = 2_000
 
 BASE = {
@@ -57,8 +60,13 @@ def match_message(
     text: str,
     allowed: frozenset[str] | None = None,
     fuzzy: bool = True,
+    prefer: frozenset[str] = frozenset(),
 ) -> list[MessageMatch]:
-    """Every entry the message `text` may be, best first."""
+    """The entries the message `text` may be, best first.
+
+    When many providers document the same message, at most MAX_SAME_MESSAGE of them are
+    returned, those in `prefer` (the providers the paste points to) first.
+    """
     clean, cut = cut_truncation(text.strip())
     clean = clean.strip(" \t\r\n\"'`").rstrip("…").strip()
     if clean.endswith("..."):
@@ -66,11 +74,11 @@ def match_message(
     if not clean:
         return []
     if len(clean) > MAX_MESSAGE:
-        return contained_matches(catalogue, clean, allowed)
+        return _best_first(contained_matches(catalogue, clean, allowed, prefer=prefer), prefer)
 
-    found = _keep(_exact(catalogue, clean), allowed)
+    found = _keep(_exact(catalogue, clean, prefer), allowed)
     if found:
-        return _best_first(found)
+        return _best_first(found, prefer)
     norm = normalize(clean)
     if not norm:
         return []
@@ -84,28 +92,28 @@ def match_message(
                 if f.type == "alias"
                 else "message matches once case and punctuation are ignored",
             )
-            for f in catalogue.normal.get(norm, ())
+            for f in _limit(catalogue.normal.get(norm, ()), prefer)
         ],
         allowed,
     )
     if found:
-        return _best_first(found)
+        return _best_first(found, prefer)
 
     words = norm.split()
-    found = _keep(template_matches(catalogue, clean, words, whole=True), allowed)
-    found += _keep(_prefixes(catalogue, words), allowed)
-    found += _keep(contained_matches(catalogue, clean, allowed, words=words), allowed)
-    found += _keep(_parts(catalogue, norm, words, cut), allowed)
+    found = _keep(template_matches(catalogue, clean, words, whole=True, prefer=prefer), allowed)
+    found += _keep(_prefixes(catalogue, words, prefer), allowed)
+    found += _keep(contained_matches(catalogue, clean, allowed, words=words, prefer=prefer), allowed)
+    found += _keep(_parts(catalogue, norm, words, cut, prefer), allowed)
     if found:
-        return _best_first(found)
+        return _best_first(found, prefer)
     if fuzzy:
-        return _best_first(_keep(_fuzzy(catalogue, norm, words), allowed))
+        return _best_first(_keep(_fuzzy(catalogue, norm, words, prefer), allowed), prefer)
     return []
 
 
-def _exact(catalogue: Catalogue, clean: str) -> list[MessageMatch]:
+def _exact(catalogue: Catalogue, clean: str, prefer: frozenset[str]) -> list[MessageMatch]:
     matches = []
-    for form in catalogue.exact.get(clean, ()):
+    for form in _limit(catalogue.exact.get(clean, ()), prefer):
         if form.type == "alias":
             matches.append(MessageMatch(form.entry, "alias", BASE["alias"], "message matches a documented alias exactly"))
         else:
@@ -113,10 +121,10 @@ def _exact(catalogue: Catalogue, clean: str) -> list[MessageMatch]:
     return matches
 
 
-def _prefixes(catalogue: Catalogue, words: list[str]) -> list[MessageMatch]:
+def _prefixes(catalogue: Catalogue, words: list[str], prefer: frozenset[str]) -> list[MessageMatch]:
     """A text starting with a documented prefix ('This credential is no longer active')."""
     for size in range(min(len(words), catalogue.prefix_max_words), 0, -1):
-        forms = catalogue.prefixes.get(" ".join(words[:size]))
+        forms = _limit(catalogue.prefixes.get(" ".join(words[:size]), ()), prefer)
         if forms:
             return [
                 MessageMatch(
@@ -127,41 +135,60 @@ def _prefixes(catalogue: Catalogue, words: list[str]) -> list[MessageMatch]:
     return []
 
 
-def template_matches(catalogue: Catalogue, text: str, words, whole: bool) -> list[MessageMatch]:
+def template_matches(
+    catalogue: Catalogue, text: str, words, whole: bool, prefer: frozenset[str] = frozenset()
+) -> list[MessageMatch]:
     """Documented templates ('Amount must be between {min} and {max}') found in `text`."""
     if not catalogue.templates_by_anchor:
         return []
     lowered = text.lower()
     same_length = len(lowered) == len(text)
     matches = []
-    for word in set(words) & catalogue.templates_by_anchor.keys():
-        for template in catalogue.templates_by_anchor[word]:
-            found = template.regex.search(lowered)
-            if not found:
-                continue
-            source = text if same_length else lowered
-            params = {}
-            for group, name in template.names.items():
-                value = source[found.start(group) : found.end(group)].rstrip(".,;:!?)")
-                params[name] = clip(value, 100)
-                normalized = normalize_number(value)
-                if normalized is not None and normalized != value:
-                    params[f"{name}_normalized"] = normalized
-            rest = normalize(lowered[: found.start()] + " " + lowered[found.end() :])
-            full = whole and not rest
-            shown = ", ".join(f"{k}={v}" for k, v in params.items() if not k.endswith("_normalized"))
+    wordset = set(words)
+    for template in _template_candidates(catalogue, wordset):
+        found = template.regex.search(lowered)
+        if not found:
+            continue
+        source = text if same_length else lowered
+        params = {}
+        for group, name in template.names.items():
+            value = source[found.start(group) : found.end(group)].rstrip(".,;:!?)")
+            params[name] = clip(value, 100)
+            normalized = normalize_number(value)
+            if normalized is not None and normalized != value:
+                params[f"{name}_normalized"] = normalized
+        rest = normalize(lowered[: found.start()] + " " + lowered[found.end() :])
+        full = whole and not rest
+        shown = ", ".join(f"{k}={v}" for k, v in params.items() if not k.endswith("_normalized"))
+        reason = f"message matches the documented template '{template.pattern}'" + (f" ({shown})" if shown else "")
+        for entry in _limit(template.entries, prefer, key=lambda e: e.provider):
             matches.append(
                 MessageMatch(
-                    template.entry,
+                    entry,
                     "template" if full else "contained",
                     BASE["template"] if full else BASE["contained"],
-                    f"message matches the documented template '{template.pattern}'" + (f" ({shown})" if shown else ""),
-                    params,
+                    reason,
+                    dict(params),
                     (found.start(), found.end()) if same_length else None,
                     template,
                 )
             )
     return matches
+
+
+def _template_candidates(catalogue: Catalogue, wordset: set[str]):
+    """Templates whose two anchor words are both in the text."""
+    for first in wordset & catalogue.templates_by_anchor.keys():
+        inner = catalogue.templates_by_anchor[first]
+        yield from inner.get("", ())
+        if len(inner) < len(wordset):
+            for second, group in inner.items():
+                if second and second in wordset:
+                    yield from group
+        else:
+            for second in wordset:
+                if second != first:
+                    yield from inner.get(second, ())
 
 
 def normalize_number(value: str) -> str | None:
@@ -199,7 +226,11 @@ def scan_phrases(catalogue: Catalogue, words: list[str]) -> list[tuple[int, int,
 
 
 def contained_matches(
-    catalogue: Catalogue, text: str, allowed: frozenset[str] | None, words: list[str] | None = None
+    catalogue: Catalogue,
+    text: str,
+    allowed: frozenset[str] | None,
+    words: list[str] | None = None,
+    prefer: frozenset[str] = frozenset(),
 ) -> list[MessageMatch]:
     """Documented messages inside a longer text ('Order 55 failed: Insufficient balance, top up')."""
     spans = [(m.start(), m.end()) for m in WORD_RE.finditer(text.lower())]
@@ -209,7 +240,7 @@ def contained_matches(
         if size == len(words):
             continue  # the whole text: the normalized lookup has answered it already
         span = (spans[start][0], spans[start + size - 1][1]) if len(spans) == len(words) else None
-        for form in forms:
+        for form in _limit(forms, prefer):
             if allowed is not None and form.entry.provider not in allowed:
                 continue
             what = "documented prefix" if form.type == "prefix" else "documented message"
@@ -225,7 +256,7 @@ def contained_matches(
                 )
             )
     if len(words) > 2:
-        for match in template_matches(catalogue, text, words, whole=False):
+        for match in template_matches(catalogue, text, words, whole=False, prefer=prefer):
             if allowed is None or match.entry.provider in allowed:
                 if match.how == "contained":
                     match.score = contained_score(match.form.literal_words + len(match.form.names), len(words))
@@ -244,45 +275,45 @@ def contained_score(phrase_words: int, text_words: int) -> float:
     return round(0.4 + 0.4 * coverage, 3)
 
 
-def _parts(catalogue: Catalogue, norm: str, words: list[str], cut: bool) -> list[MessageMatch]:
+def _parts(
+    catalogue: Catalogue, norm: str, words: list[str], cut: bool, prefer: frozenset[str] = frozenset()
+) -> list[MessageMatch]:
     """The text is the start of a documented message (cut short) or a fragment of one."""
     meaningful = [w for w in words if w not in STOPWORDS]
     if not meaningful or len(words) > 12:
         return []
     if len(words) == 1 and (len(words[0]) < 5 or not words[0].isalpha()):
         return []
-    candidates: set[int] | None = None
-    for word in sorted(set(words), key=lambda w: len(catalogue.postings.get(w, ())) or 10**9):
-        posting = catalogue.postings.get(word)
-        if posting is None:
-            return []  # a word no message has: not a fragment of any
-        candidates = set(posting) if candidates is None else candidates & set(posting)
-        if not candidates:
-            return []
-    if len(words) == 1 and len(candidates or ()) > 3:
-        return []  # one word shared by many messages ('error') says nothing
+    postings = [catalogue.postings.get(w) for w in set(words)]
+    if any(p is None for p in postings):
+        return []  # a word no message has (or one too common to index): not a fragment of any
+    rarest = min(postings, key=len)
+    if len(rarest) > MAX_FRAGMENT_CANDIDATES:
+        return []
+    wanted = set(words)
+    candidates = [catalogue.texts[i] for i in rarest if wanted.issubset(catalogue.texts[i].words)]
+    if len(candidates) > (3 if len(words) == 1 else MAX_FRAGMENT_TEXTS):
+        return []  # words shared by many messages ('error', 'not found') say nothing
     matches = []
-    for index in candidates or ():
-        form = catalogue.forms[index]
-        if form.type == "prefix" or len(form.words) <= len(words):
+    for text in candidates:
+        if text.is_prefix or len(text.words) <= len(words):
             continue
-        coverage = len(words) / len(form.words)
-        if form.norm.startswith(norm + " ") and len(words) >= 2:
+        coverage = len(words) / len(text.words)
+        if text.norm.startswith(norm + " ") and len(words) >= 2:
             how = "truncated" if cut else "start"
+            score = BASE[how] + 0.02 * coverage
             reason = (
-                f"the message was cut short; what remains starts '{form.pattern}'"
+                f"the message was cut short; what remains starts '{text.pattern}'"
                 if cut
-                else f"the text is the start of the documented message '{form.pattern}'"
+                else f"the text is the start of the documented message '{text.pattern}'"
             )
-            matches.append(MessageMatch(form.entry, how, BASE[how] + 0.02 * coverage, reason))
-        elif _is_subsequence(words, form.words):
+        elif _is_subsequence(words, text.words):
             # Two meaningful words are a guess; three or more start to identify a message.
-            score = 0.4 + 0.05 * min(len(meaningful), 5) + 0.02 * coverage
-            if len(words) == 1:
-                score = 0.42
-            matches.append(
-                MessageMatch(form.entry, "fragment", score, f"the words appear, in order, in the documented message '{form.pattern}'")
-            )
+            score = 0.42 if len(words) == 1 else 0.4 + 0.05 * min(len(meaningful), 5) + 0.02 * coverage
+            how, reason = "fragment", f"the words appear, in order, in the documented message '{text.pattern}'"
+        else:
+            continue
+        matches.extend(MessageMatch(form.entry, how, score, reason) for form in _limit(text.forms, prefer))
     return matches
 
 
@@ -294,9 +325,9 @@ def _is_subsequence(needle: list[str], haystack: tuple[str, ...]) -> bool:
     return position == len(needle)
 
 
-def _fuzzy(catalogue: Catalogue, norm: str, words: list[str]) -> list[MessageMatch]:
+def _fuzzy(catalogue: Catalogue, norm: str, words: list[str], prefer: frozenset[str] = frozenset()) -> list[MessageMatch]:
     """Typo-tolerant: rapidfuzz ratios over the candidates that share a word or a rare trigram."""
-    if len(norm) < 6 or len(norm) > catalogue.longest_message * 1.5 + 10 or len(words) > 20:
+    if len(norm) < 6 or len(norm) > catalogue.longest_message * 1.5 + 10 or len(words) > 16:
         return []
     if not any(w not in STOPWORDS for w in words):
         return []
@@ -317,29 +348,24 @@ def _fuzzy(catalogue: Catalogue, norm: str, words: list[str]) -> list[MessageMat
     if not counts:
         return []
     candidates = heapq.nlargest(FUZZY_CANDIDATES, counts, key=counts.__getitem__)
-    best: dict[int, tuple[float, Form]] = {}
+    scored: list[tuple[float, object]] = []
     for index in candidates:
-        form = catalogue.forms[index]
-        if form.type == "prefix":
-            score = fuzz.ratio(" ".join(words[: len(form.words)]), form.norm, score_cutoff=FUZZY_CUTOFF)
+        text = catalogue.texts[index]
+        if text.is_prefix:
+            score = fuzz.ratio(" ".join(words[: len(text.words)]), text.norm, score_cutoff=FUZZY_CUTOFF)
         else:
             score = max(
-                fuzz.ratio(norm, form.norm, score_cutoff=FUZZY_CUTOFF),
-                fuzz.token_sort_ratio(norm, form.norm, score_cutoff=FUZZY_CUTOFF),
+                fuzz.ratio(norm, text.norm, score_cutoff=FUZZY_CUTOFF),
+                fuzz.token_sort_ratio(norm, text.norm, score_cutoff=FUZZY_CUTOFF),
             )
         if score >= FUZZY_CUTOFF:
-            entry_id = id(form.entry)
-            if entry_id not in best or best[entry_id][0] < score:
-                best[entry_id] = (score, form)
-    return [
-        MessageMatch(
-            form.entry,
-            "fuzzy",
-            round(0.5 + (score - FUZZY_CUTOFF) / (100 - FUZZY_CUTOFF) * 0.3, 3),
-            f"message is close to the documented '{form.pattern}' (typo-tolerant score {score:.0f})",
-        )
-        for score, form in best.values()
-    ]
+            scored.append((score, text))
+    matches = []
+    for score, text in sorted(scored, key=lambda pair: -pair[0])[:MAX_SAME_MESSAGE]:
+        confidence = round(0.5 + (score - FUZZY_CUTOFF) / (100 - FUZZY_CUTOFF) * 0.3, 3)
+        reason = f"message is close to the documented '{text.pattern}' (typo-tolerant score {score:.0f})"
+        matches.extend(MessageMatch(form.entry, "fuzzy", confidence, reason) for form in _limit(text.forms, prefer))
+    return matches
 
 
 def _keep(matches: list[MessageMatch], allowed: frozenset[str] | None) -> list[MessageMatch]:
@@ -348,10 +374,19 @@ def _keep(matches: list[MessageMatch], allowed: frozenset[str] | None) -> list[M
     return [m for m in matches if m.entry.provider in allowed]
 
 
-def _best_first(matches: list[MessageMatch]) -> list[MessageMatch]:
+def _limit(items, prefer: frozenset[str], key=lambda form: form.entry.provider):
+    """At most MAX_SAME_MESSAGE of the entries sharing one message: the preferred providers' first."""
+    if len(items) <= MAX_SAME_MESSAGE:
+        return items
+    preferred = [item for item in items if key(item) in prefer]
+    return (preferred + [item for item in items if key(item) not in prefer])[:MAX_SAME_MESSAGE]
+
+
+def _best_first(matches: list[MessageMatch], prefer: frozenset[str] = frozenset()) -> list[MessageMatch]:
     best: dict[int, MessageMatch] = {}
     for match in matches:
         current = best.get(id(match.entry))
         if current is None or match.score > current.score:
             best[id(match.entry)] = match
-    return sorted(best.values(), key=lambda m: -m.score)
+    ranked = sorted(best.values(), key=lambda m: (-m.score, m.entry.provider not in prefer))
+    return ranked[: MAX_SAME_MESSAGE * 2]

@@ -1,5 +1,8 @@
 """What a diagnosis returns: matches, context, advice, redactions; and its JSON form.
 
+(Plain slotted dataclasses, not frozen ones: a frozen dataclass pays for every field it
+sets, and a diagnosis is built in microseconds. Treat them as read-only all the same.)
+
 `Diagnosis.to_dict()` is the contract the web page, the JSON API and the CLI are
 built on; its keys do not change. Nothing here holds a secret: everything was
 built from the redacted paste.
@@ -27,7 +30,7 @@ STRATEGY_SUMMARIES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Match:
     entry: Entry
     confidence: float
@@ -56,7 +59,7 @@ class Match:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Advice:
     retry: bool | None
     strategy: str | None
@@ -74,7 +77,7 @@ class Advice:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FoundError:
     """One error in a paste that holds several (a log excerpt)."""
 
@@ -104,7 +107,7 @@ class FoundError:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Diagnosis:
     provider: str | None
     http_status: int | None
@@ -144,13 +147,11 @@ class Diagnosis:
         }
 
 
-def shown_text(redacted: str) -> str:
-    if len(redacted) <= MAX_SHOWN_TEXT:
+def shown_text(redacted: str, total: int) -> str:
+    """The redacted paste as returned: its first MAX_SHOWN_TEXT characters, saying so when cut."""
+    if len(redacted) <= MAX_SHOWN_TEXT and total <= len(redacted):
         return redacted
-    return (
-        redacted[:MAX_SHOWN_TEXT]
-        + f"\n… [cut: showing the first {MAX_SHOWN_TEXT:,} of {len(redacted):,} characters]"
-    )
+    return redacted[:MAX_SHOWN_TEXT] + f"\n… [cut: showing the first {MAX_SHOWN_TEXT:,} characters of {total:,}]"
 
 
 # --- advice ----------------------------------------------------------------------------------

@@ -22,6 +22,15 @@ def normalize(text: str) -> str:
     return _NON_WORD_RE.sub(" ", text.lower()).strip()
 
 
+_ASCII_LOWER = {code: code + 32 for code in range(65, 91)}
+
+
+def ascii_lower(text: str) -> str:
+    """Lower-cased text with every character at its original offset (str.lower() can grow 'İ')."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
+
+
 def tokens(text: str) -> list[str]:
     return WORD_RE.findall(text.lower())
 

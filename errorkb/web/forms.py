@@ -69,6 +69,6 @@ class PasteForm(forms.Form):
         The submitted paste may hold a secret: the page shows it back only as the
         engine redacted it, or not at all. Validation results are kept.
         """
-        self.errors  # validate first, on the submitted data
+        self.is_valid()  # validate first, on the submitted data
         self.data = self.data.copy()
         self.data["body"] = text

@@ -17,8 +17,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-# At or above this the engine stands behind a match; below it is a guess.
-CONFIDENT = 0.5
+from errorkb.diagnosis.result import CONFIDENT  # at or above it the engine stands behind a match
 
 CONFIDENCE_WORDS = (
     (0.9, "Certain"),
@@ -60,7 +59,7 @@ def percent(confidence: float | None) -> int:
 def query_words(query: str) -> list[str]:
     """The words of a query worth marking, longest first so overlaps mark the longer."""
     words = {w for w in re.findall(r"\w+", query.lower()) if len(w) > 1 or w.isdigit()}
-    return sorted(words, key=len, reverse=True)
+    return sorted(words, key=lambda word: (-len(word), word))
 
 
 def highlight(text: str, words: list[str]) -> SafeString:

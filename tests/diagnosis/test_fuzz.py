@@ -231,6 +231,10 @@ def pathological_inputs():
     ]:
         yield f"run of {name} (100 KB)", run * (100_000 // len(run) + 1)
         yield f"run of {name} then a letter", run * (20_000 // len(run) + 1) + "!"
+    # A keyword, then a long run of blanks that the pattern after it could split many ways.
+    for keyword in ("error", "errno", "error code", "code", "Error code #", "X-API-KEY:", "key ="):
+        for blank in (" ", "\t"):
+            yield f"{keyword!r} then 30,000 {blank!r}", keyword + blank * 30_000 + "x"
     yield "code fields, one line", '"code":6010,' * 80_000
     yield "HTTP lines without newlines", "HTTP/1.1 429 " * 80_000
     yield "many short lines", "error 6010\n" * 90_000

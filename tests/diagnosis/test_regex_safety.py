@@ -99,20 +99,22 @@ def derived_strings(pattern: re.Pattern) -> list[str]:
     return out
 
 
-def _walk(value, found: dict, seen: set, depth: int) -> None:
+def _walk(value, found: dict, seen: set, depth: int, name: str = "") -> None:
+    if isinstance(value, re.Pattern):
+        entry = found.setdefault((value.pattern, value.flags), [value, set()])
+        entry[1].add(name)
+        return
     if id(value) in seen or depth > 8:
         return
     seen.add(id(value))
-    if isinstance(value, re.Pattern):
-        found.setdefault((value.pattern, value.flags), value)
-    elif isinstance(value, dict):
-        for item in value.values():
-            _walk(item, found, seen, depth + 1)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _walk(item, found, seen, depth + 1, key if isinstance(key, str) else name)
     elif isinstance(value, list | tuple | set | frozenset):
         for item in value:
-            _walk(item, found, seen, depth + 1)
-    elif isinstance(value, str | bytes | int | float | bool | type(None)):
-        return
+            _walk(item, found, seen, depth + 1, "")  # used through a loop variable: searched
+    elif not type(value).__module__.startswith("errorkb"):
+        return  # imported modules, functions, Django objects: not errorkb's patterns
     else:
         attributes = getattr(value, "__dict__", None)
         if isinstance(attributes, dict):
@@ -120,7 +122,7 @@ def _walk(value, found: dict, seen: set, depth: int) -> None:
         for cls in type(value).__mro__:
             for slot in getattr(cls, "__slots__", ()):
                 if hasattr(value, slot):
-                    _walk(getattr(value, slot), found, seen, depth + 1)
+                    _walk(getattr(value, slot), found, seen, depth + 1, slot)
 
 
 def modules():
@@ -157,12 +159,36 @@ def literal_patterns(found: dict) -> int:
                     compiled = re.compile(node.args[0].value, flags)
                 except re.error:
                     continue
-                found.setdefault((compiled.pattern, compiled.flags), compiled)
+                entry = found.setdefault((compiled.pattern, compiled.flags), [compiled, set()])
+                if node.func.attr != "compile":  # a compiled pattern is judged by how its name is used
+                    entry[1].add(f"re.{node.func.attr}")
                 count += 1
     return count
 
 
-def collect_patterns() -> list[re.Pattern]:
+def source_text() -> str:
+    root = Path(errorkb.__file__).parent
+    return "\n".join(
+        path.read_text() for package in PACKAGES for path in (root / package.split(".")[1]).rglob("*.py")
+    )
+
+
+ANCHORED = {"match", "fullmatch"}
+
+
+def how_used(names: set[str], source: str) -> set[str]:
+    """The methods the code calls on a pattern, by the names it is kept under ({'search'} when unknown)."""
+    methods = set()
+    for name in names:
+        if name.startswith("re."):
+            methods.add(name[3:])
+        elif name:
+            methods |= set(re.findall(rf"\b{re.escape(name)}\.(search|match|fullmatch|finditer|findall|sub|subn|split)\(", source))
+    return methods or {"search"}
+
+
+def collect_patterns() -> list[tuple[re.Pattern, bool]]:
+    """(pattern, anchored): anchored when the code only ever calls match/fullmatch on it."""
     found: dict = {}
     seen: set = set()
     for module in modules():
@@ -170,31 +196,36 @@ def collect_patterns() -> list[re.Pattern]:
             if isinstance(value, type) and value.__module__ == module.__name__:
                 _walk(dict(vars(value)), found, seen, 0)
             elif not name.startswith("__"):
-                _walk(value, found, seen, 0)
+                _walk(value, found, seen, 0, name)
     catalogue = Catalogue.from_snapshot(snapshot_from_fixtures(default_fixture_paths()))
     _walk(catalogue, found, seen, 0)
     literal_patterns(found)
-    return list(found.values())
+    source = source_text()
+    return [(pattern, how_used(names, source) <= ANCHORED) for pattern, names in found.values()]
 
 
 def _search_all(patterns, progress_path: str) -> None:
     with open(progress_path, "w", buffering=1) as progress:
-        for index, pattern in enumerate(patterns):
+        for index, (pattern, anchored) in enumerate(patterns):
             strings = GENERIC + derived_strings(pattern)
             if isinstance(pattern.pattern, bytes):
                 strings = [s.encode("utf-8") for s in strings]
             for number, text in enumerate(strings):
                 progress.write(f"start {index} {number}\n")
                 started = time.perf_counter()
-                pattern.search(text)
-                for _ in pattern.finditer(text[:20_000]):
-                    pass
+                if anchored:  # the code matches it at chosen positions: try a few
+                    for position in (0, 1, len(text) // 2):
+                        pattern.match(text, position)
+                else:
+                    pattern.search(text)
+                    for _ in pattern.finditer(text[:20_000]):
+                        pass
                 progress.write(f"done {index} {number} {time.perf_counter() - started:.6f}\n")
         progress.write("finished\n")
 
 
 def test_the_collection_finds_the_engines_patterns():
-    patterns = collect_patterns()
+    patterns = [pattern for pattern, _ in collect_patterns()]
     sources = "\n".join(str(p.pattern) for p in patterns)
     assert len(patterns) >= 20
     assert "rk_live_" in sources  # from the provider rules, via the built catalogue's redactor
@@ -212,7 +243,7 @@ def test_no_pattern_backtracks_catastrophically(tmp_path):
         child.kill()
         child.join()
         last = next((line for line in reversed(lines) if line.startswith("start")), "start 0 0").split()
-        pattern = patterns[int(last[1])]
+        pattern = patterns[int(last[1])][0]
         text = (GENERIC + derived_strings(pattern))[int(last[2])]
         pytest.fail(f"pattern never returned: {pattern.pattern!r} on {text[:40]!r}… ({len(text):,} chars)")
     assert lines and lines[-1] == "finished", f"the child died: exit code {child.exitcode}"
@@ -222,7 +253,7 @@ def test_no_pattern_backtracks_catastrophically(tmp_path):
             _, index, number, seconds = line.split()
             timings.append((float(seconds), int(index), int(number)))
     worst, index, number = max(timings)
-    pattern = patterns[index]
+    pattern = patterns[index][0]
     text = (GENERIC + derived_strings(pattern))[number]
     print(
         f"\nregex safety: {len(patterns)} patterns, {len(timings):,} adversarial searches; "
@@ -230,6 +261,6 @@ def test_no_pattern_backtracks_catastrophically(tmp_path):
     )
     slow = sorted(((s, i, n) for s, i, n in timings if s >= GUARD_SECONDS), reverse=True)
     assert not slow, "\n".join(
-        f"{s:.2f} s: {patterns[i].pattern!r} on {(GENERIC + derived_strings(patterns[i]))[n][:40]!r}"
+        f"{s:.2f} s: {patterns[i][0].pattern!r} on {(GENERIC + derived_strings(patterns[i][0]))[n][:40]!r}"
         for s, i, n in slow[:10]
     )

@@ -7,15 +7,6 @@ IMG = "<img src=x onerror=alert(1)>"
 JS_URL = "javascript:alert(1)"
 
 
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    """Assets by their plain names, so the pages render without a collectstatic manifest."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def hostile_entry(db):
     """A catalogue entry whose every text field tries to become markup."""

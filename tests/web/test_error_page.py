@@ -1,6 +1,6 @@
-import pytest
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from django.urls import reverse
 
 from .conftest import JS_URL, assert_escaped

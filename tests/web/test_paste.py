@@ -1,7 +1,6 @@
 import json
 
 import pytest
-
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -41,7 +40,9 @@ def test_the_form_works(client):
     response = client.get(reverse("web:paste"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'action="/diagnose#diagnosis" method="post" enctype="multipart/form-data" data-live-diagnose' in html
+    assert (
+        'action="/diagnose#diagnosis" method="post" enctype="multipart/form-data" data-live-diagnose' in html
+    )
     assert "csrfmiddlewaretoken" in html
     assert 'aria-live="polite"' in html
     assert "The diagnosis appears here" in html
@@ -82,7 +83,12 @@ def test_it_shows_the_paste_back_with_highlights(client):
 
 
 def test_it_diagnoses_a_rukkyhub_rate_limit_with_a_countdown(client):
-    response = post(client, body='{"error": "Rate limit exceeded", "reset_in": 37}', provider="rukkyhub", http_status="429")
+    response = post(
+        client,
+        body='{"error": "Rate limit exceeded", "reset_in": 37}',
+        provider="rukkyhub",
+        http_status="429",
+    )
     assert response.status_code == 200
     assert response.context["diagnosis"]["top"]["code"] == "rate-limit-hit"
     html = response.content.decode()
@@ -207,3 +213,12 @@ def test_it_escapes_the_paste(client):
     html = response.content.decode()
     assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_body_over_the_upload_limit_answers_413_on_the_paste_page(client):
+    body = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = post(client, body=body)
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "The paste is larger than 1,000,000 bytes" in html
+    assert 'name="body"' in html

@@ -1,6 +1,6 @@
-import pytest
 import re
 
+import pytest
 from django.urls import reverse
 
 from .conftest import assert_escaped
@@ -31,7 +31,9 @@ def test_it_shows_how_it_authenticates(client):
 
 def test_it_maps_every_code_range_including_empty_ones(client):
     response = client.get("/123hub")
-    slots = {slot.category.range_label: [e.code for e in slot.entries] for slot in response.context["range_map"]}
+    slots = {
+        slot.category.range_label: [e.code for e in slot.entries] for slot in response.context["range_map"]
+    }
     assert list(slots) == [f"{n}xxx" for n in range(1, 10)]
     assert slots["6xxx"] == ["6001", "6002", "6004", "6009", "6010"]
     assert slots["4xxx"] == [] and slots["5xxx"] == []

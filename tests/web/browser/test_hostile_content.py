@@ -24,16 +24,13 @@ def hostile(catalogue):
     )
 
 
-@pytest.mark.parametrize("path", ["/123hub/5555", "/123hub", "/search?q=hostile"])
-def test_hostile_catalogue_text_is_shown_not_run(page, hostile, path):
-    page.goto(path)
-    page.wait_for_load_state("networkidle")
-    assert SCRIPT in page.locator("main").inner_text()
-    assert page.locator("main script, main img").count() == 0
+def test_hostile_text_is_shown_never_run(page, hostile):
     # The page fixture fails the test on any dialog (an alert that ran) or console error.
+    for path in ["/123hub/5555", "/123hub", "/search?q=hostile"]:
+        page.goto(path)
+        assert SCRIPT in page.locator("main").inner_text()
+        assert page.locator("main script, main img").count() == 0
 
-
-def test_a_hostile_paste_is_shown_not_run(page):
     page.goto("/diagnose")
     page.get_by_label("Paste an error").fill(f'{{"error": "{SCRIPT}{IMG}"}}')
     page.locator("#diagnosis .paste-echo").wait_for()

@@ -14,25 +14,25 @@ PAGES = {
     "error-rukkyhub-rate-limit-hit": "/rukkyhub/rate-limit-hit",
     "search-payment": "/search?q=payment",
 }
-PASTE = """HTTP/1.1 400 Bad Request
+PASTES = {
+    "paste-result": """HTTP/1.1 400 Bad Request
 Content-Type: application/json
 
-{"success": false, "error": {"code": 1005, "message": "Invalid request format", "details": {"description": "missing required properties including: 'payer'. Path: $.params.payment"}, "context": null}, "request_id": "d4e5f6a7-b8c9-0123-defa-234567890123", "processing_time": 3}"""
+{"success": false, "error": {"code": 1005, "message": "Invalid request format", "details": {"description": "missing required properties including: 'payer'. Path: $.params.payment"}, "context": null}, "request_id": "d4e5f6a7-b8c9-0123-defa-234567890123", "processing_time": 3}""",
+    "paste-many": '{"error": "Rate limit exceeded", "reset_in": 37}\n'
+    '{"error": "Insufficient balance"}\n{"error": "Insufficient balance"}',
+    "paste-no-match": "the checkout page is slow today",
+}
 
 
-@pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_screenshots_of_the_main_pages(browser, server, size):
-    context = browser.new_context(viewport=DESKTOP if size == "desktop" else PHONE, base_url=server)
-    page = context.new_page()
-    for name, path in PAGES.items():
-        page.goto(path)
-        screenshot(page, f"{name}-{size}")
-    page.goto("/diagnose")
-    page.get_by_label("Paste an error").fill(PASTE)
-    page.locator("#diagnosis .match--top").wait_for()
-    screenshot(page, f"paste-result-{size}")
-    page.goto("/diagnose")
-    page.get_by_label("Paste an error").fill('{"error": "Rate limit exceeded", "reset_in": 37}\n{"error": "Insufficient balance"}\n{"error": "Insufficient balance"}')
-    page.locator("#diagnosis .match--top").wait_for()
-    screenshot(page, f"paste-many-{size}")
-    context.close()
+def test_screenshots_of_the_main_pages(page):
+    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+        for name, path in PAGES.items():
+            page.goto(path)
+            screenshot(page, f"{name}-{size}")
+        for name, text in PASTES.items():
+            page.goto("/diagnose")
+            page.get_by_label("Paste an error").fill(text)
+            page.locator("#diagnosis .match").wait_for()
+            screenshot(page, f"{name}-{size}")

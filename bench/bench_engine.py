@@ -1,0 +1,252 @@
+"""Benchmark of the pure diagnosis engine: `python bench/bench_engine.py [--catalogue PATH] [--synthetic N]`.
+
+Django is set up only to build the snapshot from fixtures/*.json; everything timed
+is errorkb.diagnosis alone. Per paste of the corpus (tests/diagnosis/corpus) the
+time is the best of --repeat runs (as timeit advises: on a shared machine the
+slower runs measure the neighbours, not the code). Reported: median, p99 and max
+over the corpus, a 1 MB log with a few errors in it, and a baseline measured in
+the same run (json.loads of a typical 123hub body plus a dict lookup) with the
+engine's ratio to it. It ends with one line per target.
+
+--catalogue PATH  diagnose against a snapshot JSON file (e.g. `manage.py generate_catalogue`'s)
+--synthetic N     also build a synthetic N-entry catalogue (N/200 providers) beside the real one
+                  and compare medians: index-based matching should keep it within 2x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CORPUS = ROOT / "tests" / "diagnosis" / "corpus" / "cases.json"
+MEDIAN_TARGET_US = 50.0
+P99_TARGET_US = 1_000.0
+BIG_TARGET_MS = 50.0
+SCALE_TARGET = 2.0
+
+TYPICAL_BODY = (
+    '{"success":false,"error":{"code":6010,"message":"Payment does not exist","details":null,'
+    '"context":null},"request_id":"a1b2c3d4-e5f6-7890-abcd-ef1234567890","processing_time":5}'
+)
+
+
+def real_snapshot() -> dict:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "errorkb.settings")
+    import django
+
+    django.setup()
+    from errorkb.catalogue.fixtures import default_fixture_paths
+    from errorkb.catalogue.snapshot import snapshot_from_fixtures
+
+    return snapshot_from_fixtures(default_fixture_paths())
+
+
+def best_of(function, repeat: int, number: int = 1) -> float:
+    """Seconds per call: the best of `repeat` rounds of `number` calls."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for _ in range(number):
+            function()
+        best = min(best, (time.perf_counter() - started) / number)
+    return best
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def corpus_times(catalogue, cases: list[dict], repeat: int) -> tuple[list[float], list[float]]:
+    """Per paste: µs for diagnose(), and for diagnose().to_dict()."""
+    from errorkb.diagnosis import diagnose
+
+    engine, full = [], []
+    for case in cases:
+        text, provider, status = case["text"], case.get("provider"), case.get("http_status")
+        diagnose(text, catalogue, provider=provider, http_status=status)  # warm
+        engine.append(best_of(lambda: diagnose(text, catalogue, provider=provider, http_status=status), repeat) * 1e6)
+        full.append(
+            best_of(lambda: diagnose(text, catalogue, provider=provider, http_status=status).to_dict(), repeat) * 1e6
+        )
+    return engine, full
+
+
+def big_log(size: int = 1_000_000) -> tuple[str, int]:
+    """A 1 MB application log: ordinary lines, and a few error bodies and messages among them."""
+    rng = random.Random(7)
+    ordinary = [
+        '[2026-01-14 10:{m:02d}:{s:02d}] production.INFO: GET /api/orders/{n} 200 {ms}ms {{"user_id":{u},"ip":"10.0.{a}.{b}"}}',
+        "2026-01-14T10:{m:02d}:{s:02d}.{ms:03d}Z worker-{a} processed job {n} in {ms} ms (queue=default attempts=1)",
+        '{{"level":"info","ts":"2026-01-14T10:{m:02d}:{s:02d}Z","msg":"cache refreshed","keys":{n},"took_ms":{ms}}}',
+        "10.0.{a}.{b} - - [14/Jan/2026:10:{m:02d}:{s:02d} +0000] \"GET /health HTTP/1.1\" 200 2 \"-\" \"kube-probe/1.29\"",
+    ]
+    errors = [
+        '[2026-01-14 10:31:07] production.ERROR: RukkyHub order failed {"response":{"error":"Insufficient balance"}}',
+        'HTTP/1.1 400 Bad Request\n\n{"success":false,"error":{"code":6010,"message":"Payment does not exist","details":null,'
+        '"context":null},"request_id":"a1b2c3d4-e5f6-7890-abcd-ef1234567890","processing_time":5}',
+        "2026-01-14 10:44:12 WARN payout 91 failed: Payment provider not available",
+        '[2026-01-14 10:52:40] production.ERROR: RukkyHub order failed {"response":{"error":"Rate limit exceeded","reset_in":12}}',
+    ]
+    lines: list[str] = []
+    length = 0
+    while length < size:
+        template = rng.choice(ordinary)
+        line = template.format(
+            m=rng.randrange(60), s=rng.randrange(60), n=rng.randrange(10**6), ms=rng.randrange(1000),
+            u=rng.randrange(10**5), a=rng.randrange(256), b=rng.randrange(256),
+        )
+        lines.append(line)
+        length += len(line) + 1
+    for index, error in enumerate(errors):
+        lines.insert((index + 1) * len(lines) // (len(errors) + 1), error)
+    return "\n".join(lines)[:size], len(errors)
+
+
+def synthetic_snapshot(real: dict, entries: int, seed: int = 1) -> dict:
+    """The real catalogue plus `entries` synthetic entries across entries/200 providers."""
+    rng = random.Random(seed)
+    subjects = ["Payment", "Transfer", "Wallet", "Card", "Account", "Invoice", "Refund", "Order", "Customer", "Merchant",
+                "Beneficiary", "Currency", "Amount", "Signature", "Session", "Webhook", "Payout", "Voucher", "Meter",
+                "Phone number", "PIN", "OTP", "Application", "Plan", "Balance", "Reference", "Batch", "Mandate"]
+    predicates = ["does not exist", "already exists", "is blocked", "is disabled", "has expired", "is invalid",
+                  "is not supported", "was declined", "is pending", "is locked", "could not be verified", "is missing",
+                  "limit exceeded", "was cancelled", "is not available", "does not match", "is under review"]
+    providers, categories, rows = [], [], []
+    count = max(1, entries // 200)
+    for p in range(count):
+        slug = f"synth-{p:04d}"
+        numbered = p % 2 == 0
+        rules = {
+            "hosts": [f"api.{slug}.example"],
+            "envelope": (
+                {"code": "status.code", "message": ["status.detail"], "signature": ["status", "trace_id"],
+                 "context": {"request_id": "trace_id"}}
+                if numbered else {"message": ["error", "message"], "field_errors": "errors"}
+            ),
+            "secret_fields": ["secret", "merchant_key"],
+            "secret_patterns": [f"s{p % 50}k_live_[A-Za-z0-9]+"],
+        }
+        if numbered:
+            rules["code_pattern"] = "^[1-9][0-9]{4}$"
+            for c in range(5):
+                categories.append({"provider": slug, "slug": f"c{c}", "name": f"Category {c}",
+                                   "code_range_start": 10000 * (c + 1), "code_range_end": 10000 * (c + 1) + 9999,
+                                   "other_names": []})
+        providers.append({"slug": slug, "name": f"Synth{p}Pay", "rules": rules})
+        for e in range(entries // count):
+            subject, predicate = rng.choice(subjects), rng.choice(predicates)
+            message = f"{subject} {predicate}"
+            forms = []
+            if e % 25 == 0:
+                forms.append({"type": "template", "pattern": f"{subject} amount must be between {{min}} and {{max}}"})
+            if e % 40 == 0:
+                forms.append({"type": "alias", "pattern": f"{subject} {predicate} ({e})"})
+            code = str(10000 * (e % 5 + 1) + e) if numbered else f"{subject}-{predicate}-{e}".lower().replace(" ", "-")
+            rows.append({
+                "provider": slug, "category": f"c{e % 5}" if numbered else None, "code": code,
+                "kind": "code" if numbered else "message", "title": message, "message": message,
+                "match_forms": forms, "http_status": 400, "http_status_basis": "documented", "description": "",
+                "remedy": ["Fix the request."], "retry_strategy": "no", "retry_note": "", "retryable": False,
+                "url": f"/{slug}/{code}",
+            })
+    return {
+        "version": 0,
+        "providers": real["providers"] + providers,
+        "categories": real["categories"] + categories,
+        "entries": real["entries"] + rows,
+    }
+
+
+def measure(label: str, snapshot: dict, cases: list[dict], repeat: int) -> dict:
+    from errorkb.diagnosis import Catalogue
+
+    started = time.perf_counter()
+    catalogue = Catalogue.from_snapshot(snapshot)
+    built = time.perf_counter() - started
+    engine, full = corpus_times(catalogue, cases, repeat)
+    return {
+        "label": label,
+        "catalogue": catalogue,
+        "entries": len(catalogue.entries),
+        "providers": len(catalogue.provider_slugs),
+        "built_s": built,
+        "median": statistics.median(engine),
+        "p99": percentile(engine, 0.99),
+        "max": max(engine),
+        "full_median": statistics.median(full),
+        "full_p99": percentile(full, 0.99),
+        "slowest": sorted(zip(engine, (c["id"] for c in cases), strict=True))[-3:],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--catalogue", type=Path, help="A snapshot JSON file to diagnose against.")
+    parser.add_argument("--synthetic", type=int, default=0, help="Also measure a synthetic catalogue of N entries.")
+    parser.add_argument("--repeat", type=int, default=7, help="Runs per paste; the best is kept (default 7).")
+    options = parser.parse_args()
+
+    from errorkb.diagnosis import diagnose
+
+    cases = json.loads(CORPUS.read_text())
+    if options.catalogue:
+        snapshot = json.loads(options.catalogue.read_text(encoding="utf-8"))
+        label = options.catalogue.name
+    else:
+        snapshot, label = real_snapshot(), "real catalogue (fixtures/*.json)"
+    result = measure(label, snapshot, cases, options.repeat)
+    catalogue = result["catalogue"]
+
+    # Baseline, in the same run: parse a typical 123hub body and look one key up.
+    table = {"6010": "Payment does not exist"}
+    baseline = best_of(lambda: table.get(str(json.loads(TYPICAL_BODY)["error"]["code"])), 7, 2_000) * 1e6
+    typical = best_of(lambda: diagnose(TYPICAL_BODY, catalogue), 7, 200) * 1e6
+
+    print(f"engine median per paste: {result['median']:.1f} us over {len(cases)} corpus pastes ({label})")
+    print(f"  p99 {result['p99']:.1f} us, max {result['max']:.1f} us; with to_dict(): median {result['full_median']:.1f} us, p99 {result['full_p99']:.1f} us")
+    print(f"  catalogue: {result['entries']:,} entries, {result['providers']} providers, built in {result['built_s'] * 1000:.0f} ms")
+    print(f"  slowest: " + ", ".join(f"{cid} {us:.0f} us" for us, cid in result["slowest"]))
+    print(f"baseline (json.loads of a typical 123hub body + a dict lookup): {baseline:.2f} us")
+    print(f"  typical 123hub body through the engine: {typical:.1f} us = {typical / baseline:.1f}x the baseline")
+    print(f"  corpus median = {result['median'] / baseline:.1f}x the baseline, p99 = {result['p99'] / baseline:.1f}x")
+
+    text, planted = big_log()
+    found = diagnose(text, catalogue)
+    big_ms = best_of(lambda: diagnose(text, catalogue), 3) * 1000
+    print(
+        f"1 MB paste ({len(text):,} chars, {text.count(chr(10)):,} lines, {planted} errors planted): "
+        f"{big_ms:.1f} ms, {len(found.errors)} errors found ({big_ms * 1000 / baseline:,.0f}x the baseline)"
+    )
+
+    scale_line = None
+    if options.synthetic:
+        synthetic = measure(f"synthetic {options.synthetic:,}", synthetic_snapshot(snapshot, options.synthetic), cases, options.repeat)
+        factor = synthetic["median"] / result["median"]
+        print(
+            f"synthetic catalogue: {synthetic['entries']:,} entries, {synthetic['providers']} providers, built in "
+            f"{synthetic['built_s']:.1f} s; engine median {synthetic['median']:.1f} us (p99 {synthetic['p99']:.1f} us) "
+            f"= {factor:.2f}x the real catalogue's"
+        )
+        scale_line = f"engine median at {synthetic['entries']:,} entries <= {SCALE_TARGET:g}x: {'MET' if factor <= SCALE_TARGET else 'NOT MET'} ({factor:.2f}x)"
+
+    print()
+    print(f"engine median <= {MEDIAN_TARGET_US:g} us: {'MET' if result['median'] <= MEDIAN_TARGET_US else 'NOT MET'} ({result['median']:.1f} us)")
+    print(f"engine p99 <= 1 ms: {'MET' if result['p99'] <= P99_TARGET_US else 'NOT MET'} ({result['p99']:.1f} us)")
+    print(f"1 MB paste <= {BIG_TARGET_MS:g} ms: {'MET' if big_ms <= BIG_TARGET_MS else 'NOT MET'} ({big_ms:.1f} ms)")
+    if scale_line:
+        print(scale_line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
