@@ -221,17 +221,32 @@ def run_load(host, port, choose_for, seconds: float, connections: int, results: 
     return time.monotonic() - started
 
 
-def warm_large(host: str, port: int, count: int) -> None:
-    body = json.dumps({"body": large_paste(random.Random(7), 900_000)})
+def warm_everything(host: str, port: int, target: Target, count: int) -> None:
+    """Every page, entry, search word and static file, and the largest paste, a few times per worker.
 
-    def send():
+    A worker's RSS rises once to a high-water mark as it first meets each kind of
+    request (caches, templates, the biggest parse); only growth after that is a leak.
+    """
+    json_headers = {"Content-Type": "application/json"}
+    large = json.dumps({"body": large_paste(random.Random(7), 900_000)})
+    every = [("GET", path, None, {}) for path in target.static + ["/", "/diagnose"]]
+    every += [("GET", f"/{provider}", None, {}) for provider in target.providers]
+    for provider, code, _ in target.entries:
+        every += [("GET", f"/{provider}/{code}", None, {}), ("GET", f"/api/v1/errors/{provider}/{code}", None, {})]
+    for word in target.words:
+        every += [("GET", f"/search?q={word}", None, {}), ("GET", f"/api/v1/errors?search={word}", None, {})]
+    every += [("POST", "/api/v1/diagnose", large, json_headers)] * 2
+    every += [("POST", "/api/v1/diagnose", json.dumps({"body": p}), json_headers) for p in SMALL_PASTES]
+
+    def send(seed: int):
+        rng = random.Random(seed)
         connection = http.client.HTTPConnection(host, port, timeout=60)
-        for _ in range(2):
-            connection.request("POST", "/api/v1/diagnose", body=body, headers={"Content-Type": "application/json"})
+        for method, path, body, headers in rng.sample(every, len(every)):
+            connection.request(method, path, body=body, headers=headers)
             connection.getresponse().read()
         connection.close()
 
-    threads = [threading.Thread(target=send) for _ in range(count)]
+    threads = [threading.Thread(target=send, args=(seed,)) for seed in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -321,14 +336,25 @@ def main(argv=None) -> int:
         def choose_for(i):
             return build_requests(target, random.Random(1000 + i))
 
+        warm_everything(host, port, target, 2 * options.workers)
         run_load(host, port, choose_for, options.warmup, options.connections, None)
-        # Every worker meets the largest paste before the start RSS is read: its first one
-        # raises the memory high-water mark once, which is not growth.
-        warm_large(host, port, 4 * options.workers)
         workers = worker_pids(process.pid) if process else []
         rss_start = {pid: rss_kb(pid) for pid in workers}
         results = Results()
+        samples: list[tuple[float, int]] = []  # (seconds, total worker RSS in KB): a plateau or a slope
+        sampling = threading.Event()
+
+        def sample():
+            started = time.monotonic()
+            while not sampling.wait(options.duration / 6):
+                pids = worker_pids(process.pid)
+                samples.append((time.monotonic() - started, sum(rss_kb(pid) for pid in pids)))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        if process:
+            sampler.start()
         elapsed = run_load(host, port, choose_for, options.duration, options.connections, results)
+        sampling.set()
         rss_end = {pid: rss_kb(pid) for pid in worker_pids(process.pid)} if process else {}
     finally:
         if process is not None:
@@ -360,6 +386,10 @@ def main(argv=None) -> int:
         print("worker RSS (MB) after warm-up → end: " + ", ".join(
             f"{rss_start[pid] / 1024:.1f} → {rss_end[pid] / 1024:.1f}" for pid in common
         ) + (f" ({replaced} worker(s) replaced during the run)" if replaced else ""))
+    if process and samples:
+        print("total worker RSS over the run (MB): " + ", ".join(
+            f"{seconds:.0f} s {kb / 1024:.1f}" for seconds, kb in samples
+        ))
     log = log_path.read_text(errors="replace") if log_path.exists() else ""
     if log:
         tracebacks = log.count("Traceback")

@@ -5,15 +5,15 @@
 #   bash scripts/postgres.sh stop    stop it (the data directory is kept)
 #   bash scripts/postgres.sh url     print the DATABASE_URL to use
 #
-# The cluster lives in $ERRORKB_PGDATA (default: .pgdata in the project, git-ignored),
-# owned by the `postgres` OS user when run as root (initdb refuses root), and listens
+# The cluster lives in $ERRORKB_PGDATA (default /tmp/errorkb-pgdata: the `postgres` user
+# may not be able to reach a checkout under /root), owned by the `postgres` OS user when
+# run as root (initdb refuses root), and listens
 # on 127.0.0.1:$ERRORKB_PGPORT only. The `errorkb` role may create databases, so
 # pytest-django can make its test databases. Every command is idempotent; it exits
 # non-zero only when PostgreSQL cannot be installed or started.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-PGDATA="${ERRORKB_PGDATA:-$ROOT/.pgdata}"
+PGDATA="${ERRORKB_PGDATA:-/tmp/errorkb-pgdata}"
 PORT="${ERRORKB_PGPORT:-54329}"
 ROLE=errorkb
 PASSWORD=errorkb

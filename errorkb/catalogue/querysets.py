@@ -27,20 +27,20 @@ class ErrorEntryQuerySet(models.QuerySet):
     def search(self, query: str) -> ErrorEntryQuerySet:
         """Entries matching a code, a code prefix, an HTTP status, or words of the text.
 
-        Every word of the query must begin a word of the code, title, message or
-        description (a code prefix is one such word). Ranked: exact code, then HTTP
-        status, then code prefix, then title and message holding the whole query.
-        The words are looked up in the database's full-text index (FTS5 on SQLite,
-        a GIN tsvector index on PostgreSQL), so a search never scans the table.
+        Every word of the query must be a word of the code, title, message or
+        description; the last one may be the beginning of a word, as it is typed
+        (so a code prefix is found). Ranked: exact code, then HTTP status, then code
+        prefix, then title and message holding the whole query. The words are
+        looked up in the database's full-text index (FTS5 on SQLite, a GIN tsvector
+        index on PostgreSQL), so a search never scans the table; only the last word
+        is a prefix because a short prefix ("is*") reads a large part of the index.
         """
         query = " ".join(query.split())
         words = re.findall(r"\w+", query.lower())
         if not words:
             return self.none()
-        condition = self._words_condition(words)
         is_number = query.isdigit() and len(query) <= 5
-        if is_number:
-            condition |= Q(http_status=int(query))
+        condition = self._matching(words, http_status=int(query) if is_number else None)
         rank_cases = [When(code__iexact=query, then=Value(0))]
         if is_number:
             rank_cases += [
@@ -57,26 +57,35 @@ class ErrorEntryQuerySet(models.QuerySet):
             .order_by("rank", "provider__order", "code")
         )
 
-    def _words_condition(self, words: list[str]) -> Q:
+    def _matching(self, words: list[str], http_status: int | None) -> Q:
+        """Entries holding the words, or with the HTTP status, found through indexes only.
+
+        SQLite answers the OR of the two from both indexes (a multi-index OR);
+        PostgreSQL does so only inside one subquery, and would scan the table for
+        an OR of the subquery and the status.
+        """
+        status = Q(http_status=http_status) if http_status is not None else None
         vendor = connections[self.db].vendor
         if vendor == "sqlite":
-            # Each word quoted (so FTS5 syntax in a query is only ever text), as a prefix.
-            match = " ".join(f'"{word}"*' for word in words)
-            return Q(pk__in=RawSQL(f"SELECT rowid FROM {SQLITE_SEARCH_TABLE} WHERE {SQLITE_SEARCH_TABLE} MATCH %s", [match]))
+            # Each word quoted, so FTS5 syntax in a query is only ever text.
+            match = " ".join([*(f'"{word}"' for word in words[:-1]), f'"{words[-1]}"*'])
+            sql = f"SELECT rowid FROM {SQLITE_SEARCH_TABLE} WHERE {SQLITE_SEARCH_TABLE} MATCH %s"
+            condition = Q(pk__in=RawSQL(sql, [match]))
+            return condition | status if status else condition
         if vendor == "postgresql":
-            tsquery = " & ".join(f"'{word}':*" for word in words)
-            return Q(
-                pk__in=RawSQL(
-                    f"SELECT id FROM catalogue_errorentry WHERE {POSTGRES_SEARCH_VECTOR} @@ to_tsquery('simple', %s)",
-                    [tsquery],
-                )
-            )
+            tsquery = " & ".join([*(f"'{word}'" for word in words[:-1]), f"'{words[-1]}':*"])
+            sql = f"SELECT id FROM catalogue_errorentry WHERE {POSTGRES_SEARCH_VECTOR} @@ to_tsquery('simple', %s)"
+            params = [tsquery]
+            if http_status is not None:
+                sql += " OR http_status = %s"
+                params.append(http_status)
+            return Q(pk__in=RawSQL(sql, params))
         condition = Q()
         for word in words:
             condition &= (
-                Q(code__istartswith=word)
+                Q(code__icontains=word)
                 | Q(title__icontains=word)
                 | Q(message__icontains=word)
                 | Q(description__icontains=word)
             )
-        return condition
+        return condition | status if status else condition

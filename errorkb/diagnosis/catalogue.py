@@ -18,16 +18,27 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .redact import Redactor
-from .text import STOPWORDS, WORD_RE, normalize, tokens, trie_pattern
+from .text import STOPWORDS, WORD_RE, normalize, tokens
 
 # Generic names for a code and a message, for bodies of a provider whose rules say nothing.
 GENERIC_CODE_KEYS = ("code", "error_code", "errorCode", "err_code", "errno")
-GENERIC_MESSAGE_KEYS = ("message", "error", "msg", "error_message", "errorMessage", "error_description", "detail")
+GENERIC_MESSAGE_KEYS = (
+    "message",
+    "error",
+    "msg",
+    "error_message",
+    "errorMessage",
+    "error_description",
+    "detail",
+)
 STATUS_KEYS = ("status", "status_code", "statusCode", "http_status", "httpStatus", "http_code", "httpCode")
-RETRY_AFTER = "retry-after"
 
 # Postings longer than this are too common to narrow a fuzzy search down.
 MAX_POSTINGS = 5_000
+# Entry groups larger than this get a by-provider index (see group_index).
+GROUP_INDEX_FROM = 12
+# An envelope shape (signature, code pattern) shared by more providers than this names none of them.
+MAX_IDENTIFYING = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +146,9 @@ class EnvelopePath:
     label: str
     name: str  # the context name, for role == "context"
     providers: frozenset[str]
-    code_shapes: tuple[tuple[re.Pattern | None, tuple[str, ...]], ...]  # for codes: (pattern, providers)
+    # For codes: (pattern or None, providers using it, (provider, reason) pairs when the shape
+    # is rare enough to say whose code it is).
+    code_shapes: tuple[tuple[re.Pattern | None, frozenset[str], tuple[tuple[str, str], ...]], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,20 +273,20 @@ class Catalogue:
                 continue
             status = row.get("http_status")
             entry = Entry(
-                    provider=provider.slug,
-                    provider_name=provider.name,
-                    code=str(row["code"]),
-                    kind=str(row.get("kind") or "message"),
-                    title=str(row.get("title") or row["code"]),
-                    message=str(row.get("message") or ""),
-                    category=self.category_by_key.get((provider.slug, row.get("category") or "")),
-                    http_status=status if isinstance(status, int) and not isinstance(status, bool) else None,
-                    http_status_basis=str(row.get("http_status_basis") or "unknown"),
-                    description=str(row.get("description") or ""),
-                    remedy=tuple(str(step) for step in row.get("remedy") or () if step),
-                    retry_strategy=str(row.get("retry_strategy") or "no"),
-                    retry_note=str(row.get("retry_note") or ""),
-                    retryable=bool(row.get("retryable")),
+                provider=provider.slug,
+                provider_name=provider.name,
+                code=str(row["code"]),
+                kind=str(row.get("kind") or "message"),
+                title=str(row.get("title") or row["code"]),
+                message=str(row.get("message") or ""),
+                category=self.category_by_key.get((provider.slug, row.get("category") or "")),
+                http_status=status if isinstance(status, int) and not isinstance(status, bool) else None,
+                http_status_basis=str(row.get("http_status_basis") or "unknown"),
+                description=str(row.get("description") or ""),
+                remedy=tuple(str(step) for step in row.get("remedy") or () if step),
+                retry_strategy=str(row.get("retry_strategy") or "no"),
+                retry_note=str(row.get("retry_note") or ""),
+                retryable=bool(row.get("retryable")),
                 url=str(row.get("url") or ""),
             )
             entries.append(entry)
@@ -291,7 +304,11 @@ class Catalogue:
                 status = entry.http_status if entry.http_status is not None else _int(entry.code)
                 if status is not None:
                     statuses[status].append(entry)
-            if entry.kind != "http_status" and entry.http_status is not None and entry.http_status_basis == "documented":
+            if (
+                entry.kind != "http_status"
+                and entry.http_status is not None
+                and entry.http_status_basis == "documented"
+            ):
                 documented[(entry.provider, entry.http_status)].append(entry)
         self.codes = {k: tuple(v) for k, v in codes.items()}
         self.status_entries = {k: tuple(v) for k, v in statuses.items()}
@@ -346,7 +363,7 @@ class Catalogue:
             if len(form.words) >= 2:
                 phrases[form.norm].append(form)
                 lengths[form.words[0]].add(len(form.words))
-        for text_norm, is_prefix in texts:
+        for text_norm, _ in texts:
             for word in set(text_norm.split()):
                 document_frequency[word] += 1
         self.exact = {k: tuple(v) for k, v in exact.items()}
@@ -378,7 +395,9 @@ class Catalogue:
         for pattern, group in grouped.items():
             template = _template(pattern, tuple(group))
             if template is None:
-                problems.append(f"{group[0].provider} {group[0].code}: template {pattern!r} has no literal words")
+                problems.append(
+                    f"{group[0].provider} {group[0].code}: template {pattern!r} has no literal words"
+                )
                 continue
             literal = sorted(set(tokens(_PLACEHOLDER_RE.sub(" ", pattern))))
             built.append((template, literal))
@@ -388,16 +407,46 @@ class Catalogue:
         signals: set[str] = set()
         for template, literal in built:
             useful = [w for w in literal if w not in STOPWORDS] or literal
-            ranked = sorted(useful, key=lambda w: (template_frequency[w], document_frequency.get(w, 0), -len(w), w))
+            ranked = sorted(
+                useful, key=lambda w: (template_frequency[w], document_frequency.get(w, 0), -len(w), w)
+            )
             first, second = ranked[0], (ranked[1] if len(ranked) > 1 else "")
             by_anchor[first][second].append(template)
-            signals.add(_signal_pair(tokens(_PLACEHOLDER_RE.split(template.pattern)[0]) or [first], document_frequency))
-        self.templates_by_anchor = {a: {b: tuple(ts) for b, ts in inner.items()} for a, inner in by_anchor.items()}
+            signals.add(
+                _signal_pair(
+                    tokens(_PLACEHOLDER_RE.split(template.pattern)[0]) or [first], document_frequency
+                )
+            )
+        self.templates_by_anchor = {
+            a: {b: tuple(ts) for b, ts in inner.items()} for a, inner in by_anchor.items()
+        }
+        # Groups of entries documenting one text (the same message across many providers): an
+        # index by provider, so the providers a paste points to are found without a pass over all.
+        self.group_index: dict[int, dict[str, tuple]] = {}
+        groups = [
+            *self.exact.values(),
+            *self.normal.values(),
+            *self.prefixes.values(),
+            *self.phrases.values(),
+            *(t.forms for t in self.texts),
+        ]
+        for group in groups:
+            self._index_group(group, lambda form: form.entry.provider)
+        for template, _ in built:
+            self._index_group(template.entries, lambda entry: entry.provider)
         # For huge pastes: the rarest pair of adjacent words of each documented text ('insufficient
         # balance', 'http method'), so a line of a 1 MB log is read only if it may hold one.
         for text in self.texts:
             signals.add(_signal_pair(list(text.words), document_frequency))
         self.signal_pairs = frozenset(signals)
+
+    def _index_group(self, group: tuple, provider_of) -> None:
+        if len(group) <= GROUP_INDEX_FROM:
+            return
+        by_provider: dict[str, list] = defaultdict(list)
+        for item in group:
+            by_provider[provider_of(item)].append(item)
+        self.group_index[id(group)] = {slug: tuple(items) for slug, items in by_provider.items()}
 
     def _build_envelope_indexes(self) -> None:
         # Each distinct path is read once per node, whatever the number of providers sharing
@@ -405,7 +454,10 @@ class Catalogue:
         # steps a node actually has.
         paths: dict[tuple[str, tuple[str, ...], str], list[str]] = defaultdict(list)
         signatures: dict[frozenset[str], list[str]] = defaultdict(list)
-        key_names: dict[str, set[str]] = {"code": set(GENERIC_CODE_KEYS), "message": set(GENERIC_MESSAGE_KEYS)}
+        key_names: dict[str, set[str]] = {
+            "code": set(GENERIC_CODE_KEYS),
+            "message": set(GENERIC_MESSAGE_KEYS),
+        }
         context_keys: set[str] = set()
         for provider in self.providers.values():
             envelope = provider.envelope
@@ -438,14 +490,36 @@ class Catalogue:
                     name=name,
                     providers=frozenset(slugs),
                     code_shapes=tuple(
-                        (re.compile(pattern) if pattern else None, tuple(group)) for pattern, group in shapes.items()
+                        (
+                            re.compile(pattern) if pattern else None,
+                            frozenset(group),
+                            tuple(
+                                (
+                                    slug,
+                                    f"{'.'.join(path)} holds a code shaped like {self.providers[slug].name}'s",
+                                )
+                                for slug in group
+                            )
+                            if pattern and len(group) <= MAX_IDENTIFYING
+                            else (),
+                        )
+                        for pattern, group in shapes.items()
                     ),
                 )
             )
         self.envelope_paths = {k: tuple(v) for k, v in by_first.items()}
-        by_key: dict[str, list[tuple[frozenset[str], tuple[str, ...]]]] = defaultdict(list)
+        by_key: dict[str, list[tuple[frozenset[str], dict[str, str]]]] = defaultdict(list)
         for signature, slugs in signatures.items():
-            by_key[min(signature)].append((signature, tuple(slugs)))
+            # A shape shared by many providers identifies none of them: no reasons then.
+            reasons = (
+                {
+                    slug: f"the body has {self.providers[slug].name}'s envelope ({', '.join(sorted(signature))})"
+                    for slug in slugs
+                }
+                if len(slugs) <= MAX_IDENTIFYING
+                else {}
+            )
+            by_key[min(signature)].append((signature, reasons))
         self.signatures = {k: tuple(v) for k, v in by_key.items()}
         self.code_keys = frozenset(key_names["code"])
         self.message_keys = frozenset(key_names["message"])
@@ -580,7 +654,7 @@ def _template(pattern: str, entries: tuple[Entry, ...]) -> Template | None:
             words = tokens(part)
             if words:
                 literal_words += len(words)
-                pieces.append(r"[\W_]+".join(re.escape(w) for w in words))
+                pieces.append(r"[\W_]{1,8}".join(re.escape(w) for w in words))
                 last_piece_is_var = False
         else:
             group = f"p{len(names)}"
@@ -591,7 +665,9 @@ def _template(pattern: str, entries: tuple[Entry, ...]) -> Template | None:
             last_piece_is_var = True
     if not literal_words:
         return None
-    body = r"[\W_]+".join(pieces)
+    # Separators are bounded: a lazy parameter followed by an unbounded run of punctuation
+    # would make a long run of punctuation quadratic.
+    body = r"[\W_]{1,8}".join(pieces)
     lead = r"(?<![^\W_])" if not pieces[0].startswith("(?P<") else ""
     tail = "" if last_piece_is_var else r"(?![^\W_])"
     return Template(entries, pattern, re.compile(lead + body + tail), names, literal_words)

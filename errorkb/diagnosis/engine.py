@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from .catalogue import Catalogue, Category, Entry
 from .extract import LARGE_PASTE, MAX_UNITS, Extraction, Unit, extract, find_windows, number_lines
-from .redact import Redacted
 from .matching import match_message
+from .redact import Redacted
 from .result import (
     CONFIDENT,
     MAX_SHOWN_TEXT,
@@ -64,7 +64,6 @@ class _Candidate:
     adjust: float = 0.0
     factor: float = 1.0
     cap: float = 1.0
-    code_strong: bool = False
 
     @property
     def score(self) -> float:
@@ -135,7 +134,9 @@ def diagnose(
     if hint:
         paste_providers = {hint: f"the provider hint says {catalogue.providers[hint].name}"}
 
-    results = [_decide(u, catalogue, allowed, status_hint, paste_providers, extraction) for u in extraction.units]
+    results = [
+        _decide(u, catalogue, allowed, status_hint, paste_providers, extraction) for u in extraction.units
+    ]
     if not any(r.matches or r.category for r in results):
         # Nothing specific anywhere: the status line and headers are all there is to go on.
         fallback = _status_only_unit(extraction, len(text))
@@ -223,19 +224,23 @@ def _decide(
     unlisted: list[tuple[str, Category | None, str]] = []
     strong_codes: set[tuple[str, str]] = set()
     for evidence in unit.codes:
-        entries = [e for e in catalogue.codes.get(evidence.value, ()) if allowed is None or e.provider in allowed]
+        entries = [
+            e for e in catalogue.codes.get(evidence.value, ()) if allowed is None or e.provider in allowed
+        ]
         if evidence.providers:
             entries = [e for e in entries if e.provider in evidence.providers]
         base = CODE_BASE[evidence.source]
         if entries:
             for entry in entries:
                 chosen = candidate(entry)
+                score = base
                 if evidence.source == "phrase" and entry.provider in providers:
-                    base = CODE_BASE["phrase"] + PHRASE_CODE_WITH_PROVIDER
-                chosen.code_score = max(chosen.code_score, base)
-                chosen.code_strong = chosen.code_strong or evidence.source in ("envelope", "key")
+                    score = base + PHRASE_CODE_WITH_PROVIDER
+                chosen.code_score = max(chosen.code_score, score)
                 if evidence.source == "bare":
-                    chosen.reason(f"the paste is the code {evidence.value}: {entry.provider_name} code {entry.code}")
+                    chosen.reason(
+                        f"the paste is the code {evidence.value}: {entry.provider_name} code {entry.code}"
+                    )
                 elif evidence.source == "phrase":
                     chosen.reason(f"{evidence.label} names {entry.provider_name} code {entry.code}")
                 else:
@@ -254,10 +259,17 @@ def _decide(
             unlisted.append((slug, catalogue.category_for_code(slug, number), evidence.value))
 
     # Messages, field errors, documented phrases found in free text.
+    preferred = frozenset(providers)
     for evidence in unit.messages:
         fuzzy = evidence.source != "field"
-        prefer = frozenset(providers) | (evidence.providers if len(evidence.providers) <= 50 else frozenset())
+        prefer = preferred | evidence.providers if len(evidence.providers) <= 50 else preferred
+        others = 0
         for hit in match_message(catalogue, evidence.text, allowed, fuzzy=fuzzy, prefer=prefer):
+            if strong_codes and hit.entry.key not in candidates:
+                # The code has spoken; a few other readings of the message are enough to show.
+                others += 1
+                if others > 2:
+                    continue
             chosen = candidate(hit.entry)
             score = hit.score + MESSAGE_ADJUST[evidence.source]
             reason = hit.reason
@@ -294,7 +306,7 @@ def _decide(
         code_titles = ", ".join(f"{candidates[k].entry.code}" for k in sorted(strong_codes))
         message_only = [c for c in candidates.values() if c.message_score and not c.code_score]
         for chosen in message_only:
-            chosen.cap = min(chosen.cap, best_code - 0.25)
+            chosen.cap = min(chosen.cap, CONFIDENT - 0.05, best_code - 0.25)
             chosen.reason(f"but the code ({code_titles}) points to another entry")
         if message_only:
             for key in strong_codes:
@@ -313,14 +325,20 @@ def _decide(
                 chosen.reason(f"but the code {unlisted[0][2]} is not this entry's code")
 
     status = unit.status if unit.status is not None else status_hint
-    status_reason = unit.status_label if unit.status is not None else ("the HTTP status hint" if status_hint else "")
+    status_reason = (
+        unit.status_label if unit.status is not None else ("the HTTP status hint" if status_hint else "")
+    )
 
     # HTTP-status entries: the answer only when nothing more specific is there.
     if status is not None:
-        identified = set(providers) | {c.entry.provider for c in candidates.values() if c.code_score or c.message_score >= 0.7}
+        identified = set(providers) | {
+            c.entry.provider for c in candidates.values() if c.code_score or c.message_score >= 0.7
+        }
         specific = [c for c in candidates.values()]
         best_specific = max((c.score for c in specific), default=0.0)
-        status_entries = [e for e in catalogue.status_entries.get(status, ()) if allowed is None or e.provider in allowed]
+        status_entries = [
+            e for e in catalogue.status_entries.get(status, ()) if allowed is None or e.provider in allowed
+        ]
         for entry in status_entries:
             known = entry.provider in identified
             if (specific and not known) or (providers and entry.provider not in providers):
@@ -342,7 +360,9 @@ def _decide(
                     entry = documented[0]
                     chosen = candidate(entry)
                     chosen.other_score = max(chosen.other_score, 0.45)
-                    chosen.reason(f"{entry.code} is the only {entry.provider_name} error documented with HTTP {status}")
+                    chosen.reason(
+                        f"{entry.code} is the only {entry.provider_name} error documented with HTTP {status}"
+                    )
 
     # Agreement and contradiction: the HTTP status, and who the paste is from.
     for chosen in candidates.values():
@@ -375,29 +395,50 @@ def _decide(
             else:
                 other = next(iter(providers))
                 chosen.factor *= 0.8
-                chosen.reason(f"but the paste looks like {catalogue.providers[other].name}'s ({providers[other]})")
+                chosen.reason(
+                    f"but the paste looks like {catalogue.providers[other].name}'s ({providers[other]})"
+                )
 
     scored = [(c.score, c) for c in candidates.values()]
-    scored.sort(key=lambda pair: (-pair[0], KIND_ORDER.get(pair[1].entry.kind, 3), pair[1].entry.provider, pair[1].entry.code))
+    scored.sort(
+        key=lambda pair: (
+            -pair[0],
+            KIND_ORDER.get(pair[1].entry.kind, 3),
+            pair[1].entry.provider,
+            pair[1].entry.code,
+        )
+    )
     ambiguous = False
     if len(scored) >= 2 and scored[0][1].entry.kind != "http_status":
         (first_score, _), (second_score, second) = scored[0], scored[1]
-        if second.entry.kind != "http_status" and first_score - second_score < AMBIGUITY_MARGIN and second_score >= 0.35:
+        if (
+            second.entry.kind != "http_status"
+            and first_score - second_score < AMBIGUITY_MARGIN
+            and second_score >= 0.35
+        ):
             ambiguous = True
-            tied = [c for score, c in scored if first_score - score < AMBIGUITY_MARGIN and c.entry.kind != "http_status"]
+            tied = [
+                c
+                for score, c in scored
+                if first_score - score < AMBIGUITY_MARGIN and c.entry.kind != "http_status"
+            ]
             names = ", ".join(f"{c.entry.provider_name} {c.entry.code}" for c in tied)
             for chosen in tied:
                 chosen.cap = min(chosen.cap, CONFIDENT - 0.01)
                 chosen.reason(f"ambiguous: the paste fits {names} equally well")
             scored = [(c.score, c) for _, c in scored]
-    matches = [Match(c.entry, round(score, 2), tuple(c.reasons), c.params) for score, c in scored[:MAX_MATCHES]]
+    matches = [
+        Match(c.entry, round(score, 2), tuple(c.reasons), c.params) for score, c in scored[:MAX_MATCHES]
+    ]
 
     category = None
     unlisted_code = None
     if matches and matches[0].confident:
         category = matches[0].entry.category
     elif unlisted:
-        slug, category, unlisted_code = next(((s, c, v) for s, c, v in unlisted if c is not None), unlisted[0])
+        slug, category, unlisted_code = next(
+            ((s, c, v) for s, c, v in unlisted if c is not None), unlisted[0]
+        )
         if category is None:
             unlisted_code = None
     elif matches:
@@ -432,7 +473,9 @@ def _context(unit: Unit, extraction: Extraction, status: int | None, status_reas
         context["error_code"] = unit.codes[0].value
     if unit.messages:
         context["error_message"] = clip(unit.messages[0].text.strip(), 500)
-    hosts = [host for _, host, slugs in extraction.hosts if slugs] or [host for _, host, _ in extraction.hosts]
+    hosts = [host for _, host, slugs in extraction.hosts if slugs] or [
+        host for _, host, _ in extraction.hosts
+    ]
     if hosts:
         context["host"] = hosts[0]
     if unit.date:
@@ -484,7 +527,9 @@ def _summary(results: list[_UnitResult]) -> tuple[dict, ...]:
             title = f"Not in the catalogue ({result.category.name})"
         else:
             continue
-        group = groups.setdefault(key, {"provider": key[0], "code": key[1], "title": title, "count": 0, "_first": result.unit.start})
+        group = groups.setdefault(
+            key, {"provider": key[0], "code": key[1], "title": title, "count": 0, "_first": result.unit.start}
+        )
         group["count"] += 1
     ordered = sorted(groups.values(), key=lambda g: (-g["count"], g["_first"]))
     return tuple({k: v for k, v in g.items() if k != "_first"} for g in ordered)
@@ -527,12 +572,14 @@ def _highlights(shown: Redacted, results: list[_UnitResult]) -> tuple[tuple[int,
             if evidence.span:
                 place(*evidence.span)
                 continue
-            needle = evidence.text.strip().lower()
+            needle = evidence.text.strip()
             if not needle or len(needle) > 500:
                 continue
-            if lowered is None:
-                lowered = text[:limit].lower()
-            at = lowered.find(needle, unit_start, min(unit_end, limit))
+            at = text.find(needle, unit_start, min(unit_end, limit))
+            if at < 0:
+                if lowered is None:
+                    lowered = text[:limit].lower()
+                at = lowered.find(needle.lower(), unit_start, min(unit_end, limit))
             if at >= 0:
                 spans.add((at, at + len(needle)))
         for phrase in unit.phrases:
@@ -575,9 +622,12 @@ def _extract(text: str, pieces: list[tuple[int, Redacted]], catalogue: Catalogue
 
 
 def _line_end(text: str, position: int) -> int:
-    """The end of the line holding `position` (a cut there cannot split a header's secret)."""
-    end = text.find("\n", position)
-    return len(text) if end < 0 or end - position > 2_000 else end
+    """Where to cut the shown part: the end of the line holding `position`, or 2,000 further.
+
+    Cutting inside a secret is safe: the redactor cuts a value at the end of the text too.
+    """
+    end = text.find("\n", position, position + 2_000)
+    return position + 2_000 if end < 0 else end
 
 
 def _find_number(text: str, number: str, start: int, end: int) -> int:

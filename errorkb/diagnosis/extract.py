@@ -1,21 +1,21 @@
-"""Turn a (redacted) paste into evidence: error bodies, status lines, headers, codes, messages.
+"""Turn a (redacted) text into evidence: error bodies, status lines, headers, codes, messages.
 
-The paste is cut into *units*, one per error it holds: each body (an object
-with an error code, message or field errors, wherever it sits: top level, inside
-a log line, inside a JSON string, inside an axios dump) and each free-text line
-naming a documented message or code. Facts around them (status lines, rate-limit
-headers, hosts) are collected once and given to the unit they precede.
+The text is cut into *units*, one per error it holds: each body (an object with
+an error code, message or field errors, wherever it sits: top level, inside a
+log line, inside a JSON string, inside an axios dump, in PHP print_r/var_dump
+output) and each free-text line naming a documented message or code. Facts
+around them (status lines, rate-limit headers, hosts) are collected once and
+given to the unit they precede.
 
-Large pastes are not read whole: lines with a signal (a documented phrase's
-rarest word, a code after a code-ish key, a status line, a provider host) are
-found with one pass of precompiled regexes, and only windows around them are
-analysed. Everything is bounded: objects per paste, tokens per paste, strings
-looked into per object, nesting depth.
+A huge paste is not read whole: `find_windows` finds the lines with a signal (a
+documented pair of words, a code after a code key, a 4xx/5xx status line, a
+provider's host) and the engine extracts only windows around them. Everything
+is bounded: objects per text, tokens per text, strings looked into per object,
+nesting depth.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -24,10 +24,10 @@ from .jsonish import (
     PRINT_R_START_RE,
     Budget,
     Parsed,
+    cut_truncation,
     decode_string,
     get_path,
     iter_nodes,
-    iter_strings,
     parse_at,
     parse_print_r,
     unescape_layer,
@@ -46,7 +46,6 @@ MAX_LINE_SCAN = 20_000  # characters of one line scanned for phrases
 MAX_STRING_DEPTH = 3
 MAX_STRINGS = 64  # string values of one object looked into for a logged body
 MAX_SAME_PHRASE = 12  # entries sharing one documented phrase that are kept as candidates
-MAX_IDENTIFYING = 3  # an envelope shape shared by more providers than this names none of them
 SHORT_PASTE = 400  # a paste this short with no body is read as a message or a code
 
 _ESCAPED_OBJECT_RE = re.compile(r"\{[ \t]*\\+\"")
@@ -138,7 +137,9 @@ class Scanners:
 
     kv: re.Pattern
     code_phrase: re.Pattern
-    status: tuple[tuple[tuple[str, ...], bool, re.Pattern, str], ...]  # (needles, on lowered text?, regex, label)
+    status: tuple[
+        tuple[tuple[str, ...], bool, re.Pattern, str], ...
+    ]  # (needles, on lowered text?, regex, label)
     rate_limit: re.Pattern
     rate_limit_names: dict[str, str]
     hosts: tuple[tuple[str, re.Pattern], ...]  # (needle, regex)
@@ -171,14 +172,19 @@ def build_scanners(catalogue: Catalogue) -> Scanners:
         re.X,
     )
     code_phrase = re.compile(
-        r"(?<![\w.-])(?<!status )(?<!exit )(?:error[ _-]code|error|err|errno|code)(?:[ \t]*(?:\#|no\.?|number))?[ \t]*[:=#]?[ \t]*[\"']?"
+        r"(?<![\w.-])(?<!status )(?<!exit )(?:error[ _-]code|error|err|errno|code)(?:[ \t]{0,3}(?:\#|no\.?|number))?[ \t]{0,3}[:=#]?[ \t]{0,3}[\"']?"
         r"(?P<code>\d{2,8})(?![\w.:/-]|[ \t]*(?:ms|s|sec|seconds|bytes|%)\b)"
     )
     status_keys = trie_pattern({k.lower() for k in STATUS_KEYS})
     status = (
         (("http/",), False, re.compile(r"HTTP/\d(?:\.\d)?[ \t]+([1-5]\d\d)\b"), "line"),
         (("resulted in a",), True, re.compile(r"resulted in a `?([1-5]\d\d)\b"), "guzzle"),
-        (("client error", "server error"), True, re.compile(r"([1-5]\d\d) (?:client|server) error\b"), "requests"),
+        (
+            ("client error", "server error"),
+            True,
+            re.compile(r"([1-5]\d\d) (?:client|server) error\b"),
+            "requests",
+        ),
         (("status",), True, re.compile(r"status code ([1-5]\d\d)\b"), "phrase"),
         (("<response [",), True, re.compile(r"<response \[([1-5]\d\d)\]>"), "response"),
         (
@@ -197,7 +203,7 @@ def build_scanners(catalogue: Catalogue) -> Scanners:
         for header in provider.rate_limit_headers:
             names.setdefault(header.lower(), header)
     rate_limit = re.compile(
-        rf"""(?<![\w-])(?P<name>{trie_pattern(set(names) | {"date"})})\\{{0,3}}["']?[ \t]*(?::|=>|=)[ \t]*\\{{0,3}}["']?(?P<value>[^\r\n"',;}}\]\\]{{1,64}})"""
+        rf"""(?<![\w-])(?P<name>{trie_pattern(set(names) | {"date"})})\\{{0,3}}["']?[ \t]*(?::|=>|=)[ \t]*\\{{0,3}}["']?(?P<value>[^\r\n"';}}\]\\]{{1,64}})"""
     )
     hosts = (
         ("://", re.compile(r"(?:https?|wss?)://(?:[^/\s@\"'<>]{1,200}@)?([a-z0-9.-]{1,253})")),
@@ -218,7 +224,9 @@ def build_scanners(catalogue: Catalogue) -> Scanners:
         )
     signal_literals = None
     if len(catalogue.signal_pairs) <= 300:
-        literals: list[tuple[str, re.Pattern | None]] = [(p, None) for p in sorted(catalogue.signal_pairs) if p]
+        literals: list[tuple[str, re.Pattern | None]] = [
+            (p, None) for p in sorted(catalogue.signal_pairs) if p
+        ]
         key_check = re.compile(
             rf"(?:{trie_pattern(code_keys)})[\"'\]\\]{{0,4}}[ \t]*(?:=>|:|=)[ \t]*[\"'\\]{{0,4}}\d"
         )
@@ -226,10 +234,12 @@ def build_scanners(catalogue: Catalogue) -> Scanners:
         roots = sorted(code_keys, key=len)
         literals += [(key, key_check) for key in roots if not any(o != key and o in key for o in roots)]
         literals.append(("http/", re.compile(r"http/\d(?:\.\d)?[ \t]+[45]\d\d")))
-        literals += [(host, None) for host in sorted({h for p in catalogue.providers.values() for h in p.hosts})]
+        literals += [
+            (host, None) for host in sorted({h for p in catalogue.providers.values() for h in p.hosts})
+        ]
         signal_literals = tuple(literals)
     bare_code = re.compile(
-        r"(?i)[ \t]*(?:(?:error[ _-]code|error|err|errno|code)[ \t]*[:=#]?[ \t]*)?[\"'#]?(?P<code>\d{1,12})[\"']?[ \t.]*"
+        r"(?i)(?:(?:error[ _-]code|error|err|errno|code)[ \t]{0,3}[:=#]?[ \t]{0,3})?[\"'#]?(?P<code>\d{1,12})[\"']?\.?"
     )
     name_to_slug = {}
     for provider in catalogue.providers.values():
@@ -262,7 +272,10 @@ def build_scanners(catalogue: Catalogue) -> Scanners:
         hosts=hosts,
         probe=re.compile(
             trie_pattern(
-                {n for needles, _, _, _ in status for n in needles} | {n for n, _ in hosts} | set(names) | {"date"}
+                {n for needles, _, _, _ in status for n in needles}
+                | {n for n, _ in hosts}
+                | set(names)
+                | {"date"}
             )
         ),
         signal=signal,
@@ -310,7 +323,7 @@ def extract(text: str, catalogue: Catalogue) -> Extraction:
     units = [u for u in units if u.has_evidence]
     units.sort(key=lambda u: u.start)
     number_lines(text, units)
-    units = _merge_neighbours(units)
+    units = _merge_neighbours(text, units)
     _attach_ambient(units, statuses, rate_limit, dates)
     return Extraction(units, statuses, hosts, rate_limit, dates, tuple(named), truncated)
 
@@ -393,13 +406,16 @@ class _Region:
             units += self._body_units(parsed, depth)
         position = start
         free: list[Unit] = []
+        # A short paste with no body is read as a message below, by the full message cascade
+        # (which finds documented phrases and templates inside it too): scan it for codes only.
+        short = whole and not objects and end - start <= SHORT_PASTE
         for parsed in objects:
             if parsed.start > position:
                 free += self._free_text(position, parsed.start)
             position = max(position, parsed.end)
         if position < end:
-            free += self._free_text(position, end)
-        if whole and not objects and end - start <= SHORT_PASTE:
+            free += self._free_text(position, end, phrases=not short)
+        if short:
             free = self._short_paste(start, end, free)
         # Free-text evidence on the line of a body belongs to that body.
         for unit in free:
@@ -408,7 +424,11 @@ class _Region:
                     u
                     for u in units
                     if u.kind == "body"
-                    and (u.start <= unit.start < u.end or _same_line(text, u.start, unit.start) or _same_line(text, u.end - 1, unit.start))
+                    and (
+                        u.start <= unit.start < u.end
+                        or _same_line(text, u.start, unit.start)
+                        or _same_line(text, u.end - 1, unit.start)
+                    )
                 ),
                 None,
             )
@@ -483,8 +503,21 @@ class _Region:
             found = False
             # The providers' own envelope paths, looked up by the keys this node has.
             for key in node:
-                for path_rule in envelope_paths.get(key, ()):
-                    value = get_path(node, path_rule.steps)
+                for signature, reasons in signatures.get(key, ()):
+                    if reasons and signature.issubset(node.keys()):
+                        unit.provider_reasons.update(reasons)
+                rules = envelope_paths.get(key)
+                if rules is None:
+                    continue
+                first = node[key]
+                for path_rule in rules:
+                    steps = path_rule.steps
+                    if len(steps) == 1:
+                        value = first
+                    elif len(steps) == 2:
+                        value = first.get(steps[1]) if first.__class__ is dict else None
+                    else:
+                        value = get_path(first, steps[1:])
                     if value is None:
                         continue
                     role = path_rule.role
@@ -492,26 +525,23 @@ class _Region:
                         code = _code_value(value)
                         if code is None:
                             continue
-                        fitting = [
-                            slug
-                            for shape, slugs in path_rule.code_shapes
-                            if shape is None or shape.fullmatch(code)
-                            for slug in slugs
-                        ]
-                        if not fitting:
+                        fitting = None
+                        for shape, slugs, reasons in path_rule.code_shapes:
+                            if shape is None or shape.fullmatch(code):
+                                fitting = slugs if fitting is None else fitting | slugs
+                                # A code of a shape few providers use says whose it is.
+                                for slug, reason in reasons:
+                                    unit.provider_reasons.setdefault(slug, reason)
+                        if fitting is None:
                             continue
-                        _add_code(unit, CodeEvidence(code, "envelope", f"{path_rule.label} {code}", frozenset(fitting)))
-                        shaped = [s for shape, slugs in path_rule.code_shapes if shape is not None and shape.fullmatch(code) for s in slugs]
-                        if 0 < len(shaped) <= MAX_IDENTIFYING:
-                            for slug in shaped:
-                                unit.provider_reasons.setdefault(
-                                    slug, f"{path_rule.label} holds a code shaped like {catalogue.providers[slug].name}'s"
-                                )
+                        _add_code(unit, CodeEvidence(code, "envelope", f"{path_rule.label} {code}", fitting))
                         found = True
                         _consume(node, path_rule.steps, consumed)
                     elif role == "message":
                         if _is_message(value):
-                            _add_message(unit, MessageEvidence(value, "envelope", path_rule.label, path_rule.providers))
+                            _add_message(
+                                unit, MessageEvidence(value, "envelope", path_rule.label, path_rule.providers)
+                            )
                             used_strings.add(id(value))
                             found = True
                             _consume(node, path_rule.steps, consumed)
@@ -523,7 +553,12 @@ class _Region:
                                 for message in messages[:5]:
                                     _add_message(
                                         unit,
-                                        MessageEvidence(message, "field", f"{path_rule.label}.{field_name}", path_rule.providers),
+                                        MessageEvidence(
+                                            message,
+                                            "field",
+                                            f"{path_rule.label}.{field_name}",
+                                            path_rule.providers,
+                                        ),
                                     )
                             found = True
                             _consume(node, path_rule.steps, consumed)
@@ -531,14 +566,6 @@ class _Region:
                         unit.context.setdefault(path_rule.name, _bounded(value))
                         if value.__class__ is str:
                             used_strings.add(id(value))
-                for signature, slugs in signatures.get(key, ()):
-                    # A shape shared by many providers identifies none of them.
-                    if len(slugs) <= MAX_IDENTIFYING and signature.issubset(node.keys()):
-                        for slug in slugs:
-                            provider_name = catalogue.providers[slug].name
-                            unit.provider_reasons[slug] = (
-                                f"the body has {provider_name}'s envelope ({', '.join(sorted(signature))})"
-                            )
             # Generic names, for bodies whose provider's rules do not describe them.
             generic_code = not unit.codes
             generic_message = not unit.messages
@@ -549,7 +576,12 @@ class _Region:
                         if code is not None:
                             _add_code(unit, CodeEvidence(code, "key", f"{_dotted(path, key)} {code}"))
                             found = True
-                    elif generic_message and key in catalogue.message_keys and _is_message(value) and len(value) <= 2_000:
+                    elif (
+                        generic_message
+                        and key in catalogue.message_keys
+                        and _is_message(value)
+                        and len(value) <= 2_000
+                    ):
                         _add_message(unit, MessageEvidence(value, "key", _dotted(path, key)))
                         used_strings.add(id(value))
                         found = True
@@ -574,11 +606,20 @@ class _Region:
                     for phrase in unit.phrases:
                         phrase.span = None
                     units.append(unit)
-        return _dedupe(units) if len(units) > 1 else units
+        if len(units) > 1:
+            # A log record's own 'message' beside a provider's body logged inside it is not an error.
+            if any(e.source == "envelope" for u in units for e in (*u.codes, *u.messages)):
+                units = [
+                    u
+                    for u in units
+                    if u.codes or u.phrases or u.field_errors or any(m.source != "key" for m in u.messages)
+                ]
+            return _dedupe(units)
+        return units
 
     # -- free text --
 
-    def _free_text(self, start: int, end: int) -> list[Unit]:
+    def _free_text(self, start: int, end: int, phrases: bool = True) -> list[Unit]:
         """Lines naming a documented message, template or code (outside any body)."""
         text, lowered_text = self.text, self.lowered
         units: list[Unit] = []
@@ -598,25 +639,8 @@ class _Region:
                 continue  # curl's request/response/info lines and headers: read by _ambient
             line = text[line_start:scan_end]
             unit = Unit(line_start, line_end, "line")
-            spans = [(m.start(), m.end()) for m in WORD_RE.finditer(lowered)]
-            if not spans:
-                continue
-            words = [lowered[s:e] for s, e in spans]
-            for index, size, forms in scan_phrases(catalogue, words):
-                span = (line_start + spans[index][0], line_start + spans[index + size - 1][1])
-                for form in forms[:MAX_SAME_PHRASE]:
-                    what = "documented prefix" if form.type == "prefix" else "documented message"
-                    unit.phrases.append(
-                        PhraseEvidence(
-                            form.entry, form, "contained", f"the {what} '{form.pattern}' appears in the text", {}, span
-                        )
-                    )
-            if catalogue.templates_by_anchor:
-                for match in template_matches(catalogue, line, words, whole=False):
-                    span = (line_start + match.span[0], line_start + match.span[1]) if match.span else None
-                    unit.phrases.append(
-                        PhraseEvidence(match.entry, match.form, "template", match.reason, match.params, span)
-                    )
+            if phrases:
+                self._phrases(unit, line, lowered, line_start)
             if "=" in lowered or ":" in lowered:
                 for found in scanners.kv.finditer(lowered):
                     self._key_value(unit, found, line, line_start)
@@ -627,12 +651,44 @@ class _Region:
                 said = clip(line[found.start() : found.end()].strip(), 40)
                 unit.codes.append(
                     CodeEvidence(
-                        code, "phrase", f"'{said}' in the text", frozenset(), (line_start + found.start("code"), line_start + found.end("code"))
+                        code,
+                        "phrase",
+                        f"'{said}' in the text",
+                        frozenset(),
+                        (line_start + found.start("code"), line_start + found.end("code")),
                     )
                 )
             if unit.has_evidence or unit.context:
                 units.append(unit)
         return units
+
+    def _phrases(self, unit: Unit, line: str, lowered: str, offset: int) -> None:
+        """Documented messages, prefixes and templates inside one line of free text."""
+        catalogue = self.catalogue
+        spans = [(m.start(), m.end()) for m in WORD_RE.finditer(lowered)]
+        if not spans:
+            return
+        words = [lowered[s:e] for s, e in spans]
+        for index, size, forms in scan_phrases(catalogue, words):
+            span = (offset + spans[index][0], offset + spans[index + size - 1][1])
+            for form in forms[:MAX_SAME_PHRASE]:
+                what = "documented prefix" if form.type == "prefix" else "documented message"
+                unit.phrases.append(
+                    PhraseEvidence(
+                        form.entry,
+                        form,
+                        "contained",
+                        f"the {what} '{form.pattern}' appears in the text",
+                        {},
+                        span,
+                    )
+                )
+        if catalogue.templates_by_anchor:
+            for match in template_matches(catalogue, line, words, whole=False):
+                span = (offset + match.span[0], offset + match.span[1]) if match.span else None
+                unit.phrases.append(
+                    PhraseEvidence(match.entry, match.form, "template", match.reason, match.params, span)
+                )
 
     def _key_value(self, unit: Unit, found: re.Match, line: str, offset: int) -> None:
         """`code=6010`, `message: "..."`, `request_id => abc` in free text (`found` ran on the lowered line)."""
@@ -648,7 +704,12 @@ class _Region:
         label = line[found.start("key") : found.end("key")]
         if key in scanners.code_keys:
             code = value.strip()
-            if code.isdigit() and len(code) <= 12 and all(c.value != code for c in unit.codes) and _known_shape(catalogue, code):
+            if (
+                code.isdigit()
+                and len(code) <= 12
+                and all(c.value != code for c in unit.codes)
+                and _known_shape(catalogue, code)
+            ):
                 unit.codes.append(CodeEvidence(code, "key", f"{label}={code}", frozenset(), span))
             return
         if key in scanners.message_keys and group != "nv":
@@ -668,7 +729,11 @@ class _Region:
         code = bare.group("code")
         offset = start + text.find(stripped) + bare.start("code")
         unit = Unit(start, end, "paste")
-        unit.codes.append(CodeEvidence(code, "bare", f"the paste is the code {code}", frozenset(), (offset, offset + len(code))))
+        unit.codes.append(
+            CodeEvidence(
+                code, "bare", f"the paste is the code {code}", frozenset(), (offset, offset + len(code))
+            )
+        )
         return unit
 
     def _short_paste(self, start: int, end: int, free: list[Unit]) -> list[Unit]:
@@ -692,22 +757,35 @@ class _Region:
                 unit = Unit(line_start, line_start + len(line), "paste")
                 units.append(unit)
             offset = line_start + line.find(candidate)
-            unit.messages.append(MessageEvidence(candidate, "paste", "the pasted text", frozenset(), (offset, offset + len(candidate))))
+            unit.messages.append(
+                MessageEvidence(
+                    candidate, "paste", "the pasted text", frozenset(), (offset, offset + len(candidate))
+                )
+            )
             label, _, rest = candidate.rpartition(": ")
             if label and len(label) <= 60 and len(rest.strip()) >= 4:
                 rest_start = offset + len(label) + 2
                 unit.messages.append(
-                    MessageEvidence(rest, "paste", "the text after its label", frozenset(), (rest_start, rest_start + len(rest)))
+                    MessageEvidence(
+                        rest,
+                        "paste",
+                        "the text after its label",
+                        frozenset(),
+                        (rest_start, rest_start + len(rest)),
+                    )
                 )
         return free + units
+
+
+_NOISE_RE = re.compile(r"[^\w ]|_")
 
 
 def _reads_like_message(line: str) -> bool:
     """Mostly words, not too long: 'Insuficient balence', 'Error: Invalid api key'."""
     if len(line) > 200:
         return False
-    letters = sum(1 for char in line if char.isalpha() or char == " ")
-    return letters >= 0.7 * len(line) and len(line.split()) <= 24
+    noise = len(_NOISE_RE.findall(line))
+    return noise <= 0.25 * len(line) and len(line.split()) <= 24
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -718,7 +796,12 @@ _PLACEHOLDER_VALUE_RE = re.compile(r"\[(?:Object|Array|Function|Circular|Getter)
 
 def _is_message(value) -> bool:
     """A string that can be an error message (not `[Object]`, not a redaction mark)."""
-    return isinstance(value, str) and bool(value.strip()) and not _PLACEHOLDER_VALUE_RE.fullmatch(value.strip())
+    if value.__class__ is not str:
+        return False
+    stripped = value.strip()
+    if not stripped:
+        return False
+    return not (stripped[0] == "[" and _PLACEHOLDER_VALUE_RE.fullmatch(stripped))
 
 
 def _word_bounded(text: str, start: int, end: int) -> bool:
@@ -733,7 +816,9 @@ def _known_shape(catalogue: Catalogue, code: str) -> bool:
 
 
 # Lines of a dump that hold no message: curl's markers, status lines, headers (lowered text).
-_DUMP_LINE_RE = re.compile(r"[ \t]*(?:[<>*](?:[ \t]|$)|http/\d|[a-z][a-z0-9]*-[a-z0-9-]*:|(?:host|date|server|connection|vary|via):)")
+_DUMP_LINE_RE = re.compile(
+    r"[ \t]*(?:[<>*](?:[ \t]|$)|http/\d|[a-z][a-z0-9]*-[a-z0-9-]*:|(?:host|date|server|connection|vary|via):)"
+)
 # Lines of a dump that are not messages: curl's markers, status lines, headers, markup.
 _HEADERISH_RE = re.compile(
     r"[ \t]*(?:[<>*](?:[ \t]|$)|HTTP/\d|<|[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9-]*:|(?i:host|date|server|connection|vary|via|location):)"
@@ -848,6 +933,15 @@ def _same_line(text: str, a: int, b: int) -> bool:
     return "\n" not in text[low:high]
 
 
+def _evidence_key(unit: Unit) -> tuple:
+    return (
+        tuple(sorted({c.value for c in unit.codes})),
+        tuple(
+            sorted({cut_truncation(m.text.strip().lower())[0] for m in unit.messages if m.source != "key"})
+        ),
+    )
+
+
 def _dedupe(units: list[Unit]) -> list[Unit]:
     """One body logged twice in one object (parsed and as a string) is one error."""
     seen: dict[tuple, Unit] = {}
@@ -875,11 +969,21 @@ def number_lines(text: str, units: list[Unit]) -> None:
         unit.line = line
 
 
-def _merge_neighbours(units: list[Unit]) -> list[Unit]:
-    """A free-text line just before a body naming the same thing ('Error: X' then the body) is one error."""
+def _merge_neighbours(text: str, units: list[Unit]) -> list[Unit]:
+    """One error mentioned twice back to back is one error: 'Error: X' on the line before its
+    body, or a Laravel entry's message followed by its exception context holding the same body."""
     merged: list[Unit] = []
     for unit in units:
         previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and 0 <= unit.start - previous.end <= 8
+            and not text[previous.end : unit.start].strip()
+            and _evidence_key(previous) == _evidence_key(unit)
+        ):
+            previous.absorb(unit)
+            previous.end = max(previous.end, unit.end)
+            continue
         if (
             previous is not None
             and unit.kind == "body"
@@ -929,6 +1033,7 @@ def _ambient(
         if name == "date":
             dates.append((found.start(), value))
         else:
+            value = value.split(",", 1)[0].strip()  # a header value ends at a JSON comma
             rate_limit.append((found.start(), scanners.rate_limit_names.get(name, name), value))
 
 

@@ -36,8 +36,12 @@ _TOKEN_RE = re.compile(
     )""",
     re.X | re.S,
 )
-_BRACKET_KEY_RE = re.compile(r"""\[[ \t]*(?:"([^"\n\]]{0,200})"|'([^'\n\]]{0,200})'|([^\]\n]{0,200}))[ \t]*\]""")
-_PLACEHOLDER_RE = re.compile(r"\[(?:Object|Array|Function|Circular|Getter|Setter|Symbol|class)\b[^\]\n]{0,80}\]")
+_BRACKET_KEY_RE = re.compile(
+    r"""\[[ \t]*(?:"([^"\n\]]{0,200})"|'([^'\n\]]{0,200})'|([^\]\n]{0,200}))[ \t]*\]"""
+)
+_PLACEHOLDER_RE = re.compile(
+    r"\[(?:Object|Array|Function|Circular|Getter|Setter|Symbol|class)\b[^\]\n]{0,80}\]"
+)
 _PAREN_RE = re.compile(r"\(([^()\n]{0,200})\)(?:#\d+)?(?:[ \t]*\(\d+\))?")
 _ANGLE_RE = re.compile(r"<[^<>\n]{0,80}>")
 _BARE_VALUE_RE = re.compile(r"[^,}\]\n]*")
@@ -362,7 +366,11 @@ def _tolerant(text: str, start: int, end: int, budget: Budget) -> Parsed | None:
             lookahead = token_re.match(text, pos, end)
             if lookahead and lookahead.group("p") == "{":
                 continue  # `AxiosHeaders {`: a class name before an object
-            if lookahead and lookahead.group("p") == "[" and _PLACEHOLDER_RE.match(text, lookahead.start("p"), end):
+            if (
+                lookahead
+                and lookahead.group("p") == "["
+                and _PLACEHOLDER_RE.match(text, lookahead.start("p"), end)
+            ):
                 continue  # `Object [AxiosHeaders] {`
             bare = _BARE_VALUE_RE.match(text, token_start, end)
             pos = max(pos, bare.end())
@@ -381,7 +389,9 @@ def _tolerant(text: str, start: int, end: int, budget: Budget) -> Parsed | None:
 
 # --- PHP print_r ------------------------------------------------------------------
 
-PRINT_R_START_RE = re.compile(r"(?m)^[ \t]*(?:Array|[A-Za-z_\\][\w\\]{0,100}[ \t]Object)[ \t]*\r?\n[ \t]*\([ \t]*\r?$")
+PRINT_R_START_RE = re.compile(
+    r"(?m)^[ \t]*(?:Array|[A-Za-z_\\][\w\\]{0,100}[ \t]Object)[ \t]*\r?\n[ \t]*\([ \t]*\r?$"
+)
 _PRINT_R_ITEM_RE = re.compile(r"[ \t]*\[([^\]\n]{0,200})\][ \t]*=>[ \t]?([^\n]*)")
 _PRINT_R_CONTAINER_RE = re.compile(r"(?:Array|[A-Za-z_\\][\w\\]{0,100} Object)[ \t]*\r?")
 MAX_PRINT_R_LINES = 5_000
@@ -458,24 +468,6 @@ def iter_nodes(value, limit: int = 400, max_depth: int = 12):
             for i, child in enumerate(node[:MAX_ITEMS]):
                 if isinstance(child, dict | list):
                     queue.append((path + (i,), child))
-
-
-def iter_strings(value, limit: int = 64, max_depth: int = 12):
-    """Long string values in a parsed value (where a body may hide inside a log field)."""
-    queue = [(0, value)]
-    found = 0
-    index = 0
-    while index < len(queue) and found < limit and index < 2000:
-        depth, node = queue[index]
-        index += 1
-        if isinstance(node, str):
-            found += 1
-            yield node
-        elif depth < max_depth:
-            if isinstance(node, dict):
-                queue.extend((depth + 1, child) for child in node.values() if isinstance(child, str | dict | list))
-            elif isinstance(node, list):
-                queue.extend((depth + 1, child) for child in node[:MAX_ITEMS] if isinstance(child, str | dict | list))
 
 
 def get_path(node, path: tuple[str, ...]):

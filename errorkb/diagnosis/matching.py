@@ -15,14 +15,14 @@ import heapq
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-from .catalogue import Catalogue, Entry, word_trigrams
+from .catalogue import Catalogue, Entry, Form, word_trigrams
 from .jsonish import cut_truncation
 from .text import STOPWORDS, WORD_RE, clip, normalize
 
 FUZZY_CUTOFF = 84.0
-FUZZY_CANDIDATES = 40
+FUZZY_CANDIDATES = 24
 FUZZY_TRIGRAMS = 16
 MAX_FUZZY_POSTING = 300
 MAX_FRAGMENT_CANDIDATES = 500
@@ -92,7 +92,7 @@ def match_message(
                 if f.type == "alias"
                 else "message matches once case and punctuation are ignored",
             )
-            for f in _limit(catalogue.normal.get(norm, ()), prefer)
+            for f in _limit(catalogue, catalogue.normal.get(norm, ()), prefer)
         ],
         allowed,
     )
@@ -113,9 +113,11 @@ def match_message(
 
 def _exact(catalogue: Catalogue, clean: str, prefer: frozenset[str]) -> list[MessageMatch]:
     matches = []
-    for form in _limit(catalogue.exact.get(clean, ()), prefer):
+    for form in _limit(catalogue, catalogue.exact.get(clean, ()), prefer):
         if form.type == "alias":
-            matches.append(MessageMatch(form.entry, "alias", BASE["alias"], "message matches a documented alias exactly"))
+            matches.append(
+                MessageMatch(form.entry, "alias", BASE["alias"], "message matches a documented alias exactly")
+            )
         else:
             matches.append(MessageMatch(form.entry, "exact", BASE["exact"], "message matches exactly"))
     return matches
@@ -124,11 +126,14 @@ def _exact(catalogue: Catalogue, clean: str, prefer: frozenset[str]) -> list[Mes
 def _prefixes(catalogue: Catalogue, words: list[str], prefer: frozenset[str]) -> list[MessageMatch]:
     """A text starting with a documented prefix ('This credential is no longer active')."""
     for size in range(min(len(words), catalogue.prefix_max_words), 0, -1):
-        forms = _limit(catalogue.prefixes.get(" ".join(words[:size]), ()), prefer)
+        forms = _limit(catalogue, catalogue.prefixes.get(" ".join(words[:size]), ()), prefer)
         if forms:
             return [
                 MessageMatch(
-                    f.entry, "prefix", BASE["prefix"], f"message starts with the documented prefix '{f.pattern}'"
+                    f.entry,
+                    "prefix",
+                    BASE["prefix"],
+                    f"message starts with the documented prefix '{f.pattern}'",
                 )
                 for f in forms
             ]
@@ -160,8 +165,10 @@ def template_matches(
         rest = normalize(lowered[: found.start()] + " " + lowered[found.end() :])
         full = whole and not rest
         shown = ", ".join(f"{k}={v}" for k, v in params.items() if not k.endswith("_normalized"))
-        reason = f"message matches the documented template '{template.pattern}'" + (f" ({shown})" if shown else "")
-        for entry in _limit(template.entries, prefer, key=lambda e: e.provider):
+        reason = f"message matches the documented template '{template.pattern}'" + (
+            f" ({shown})" if shown else ""
+        )
+        for entry in _limit(catalogue, template.entries, prefer):
             matches.append(
                 MessageMatch(
                     entry,
@@ -240,7 +247,7 @@ def contained_matches(
         if size == len(words):
             continue  # the whole text: the normalized lookup has answered it already
         span = (spans[start][0], spans[start + size - 1][1]) if len(spans) == len(words) else None
-        for form in _limit(forms, prefer):
+        for form in _limit(catalogue, forms, prefer):
             if allowed is not None and form.entry.provider not in allowed:
                 continue
             what = "documented prefix" if form.type == "prefix" else "documented message"
@@ -259,7 +266,9 @@ def contained_matches(
         for match in template_matches(catalogue, text, words, whole=False, prefer=prefer):
             if allowed is None or match.entry.provider in allowed:
                 if match.how == "contained":
-                    match.score = contained_score(match.form.literal_words + len(match.form.names), len(words))
+                    match.score = contained_score(
+                        match.form.literal_words + len(match.form.names), len(words)
+                    )
                 matches.append(match)
     return matches
 
@@ -284,22 +293,24 @@ def _parts(
         return []
     if len(words) == 1 and (len(words[0]) < 5 or not words[0].isalpha()):
         return []
-    postings = [catalogue.postings.get(w) for w in set(words)]
+    # Text cut short by a client may end in half a word ('this act'): look it up without it.
+    whole_words = words[:-1] if cut and len(words) > 2 else words
+    postings = [catalogue.postings.get(w) for w in set(whole_words)]
     if any(p is None for p in postings):
         return []  # a word no message has (or one too common to index): not a fragment of any
     rarest = min(postings, key=len)
     if len(rarest) > MAX_FRAGMENT_CANDIDATES:
         return []
-    wanted = set(words)
+    wanted = set(whole_words)
     candidates = [catalogue.texts[i] for i in rarest if wanted.issubset(catalogue.texts[i].words)]
     if len(candidates) > (3 if len(words) == 1 else MAX_FRAGMENT_TEXTS):
         return []  # words shared by many messages ('error', 'not found') say nothing
     matches = []
     for text in candidates:
-        if text.is_prefix or len(text.words) <= len(words):
+        if text.is_prefix or len(text.words) < len(words) or text.norm == norm:
             continue
         coverage = len(words) / len(text.words)
-        if text.norm.startswith(norm + " ") and len(words) >= 2:
+        if len(words) >= 2 and (text.norm.startswith(norm + " ") or (cut and text.norm.startswith(norm))):
             how = "truncated" if cut else "start"
             score = BASE[how] + 0.02 * coverage
             reason = (
@@ -310,10 +321,15 @@ def _parts(
         elif _is_subsequence(words, text.words):
             # Two meaningful words are a guess; three or more start to identify a message.
             score = 0.42 if len(words) == 1 else 0.4 + 0.05 * min(len(meaningful), 5) + 0.02 * coverage
-            how, reason = "fragment", f"the words appear, in order, in the documented message '{text.pattern}'"
+            how, reason = (
+                "fragment",
+                f"the words appear, in order, in the documented message '{text.pattern}'",
+            )
         else:
             continue
-        matches.extend(MessageMatch(form.entry, how, score, reason) for form in _limit(text.forms, prefer))
+        matches.extend(
+            MessageMatch(form.entry, how, score, reason) for form in _limit(catalogue, text.forms, prefer)
+        )
     return matches
 
 
@@ -325,7 +341,9 @@ def _is_subsequence(needle: list[str], haystack: tuple[str, ...]) -> bool:
     return position == len(needle)
 
 
-def _fuzzy(catalogue: Catalogue, norm: str, words: list[str], prefer: frozenset[str] = frozenset()) -> list[MessageMatch]:
+def _fuzzy(
+    catalogue: Catalogue, norm: str, words: list[str], prefer: frozenset[str] = frozenset()
+) -> list[MessageMatch]:
     """Typo-tolerant: rapidfuzz ratios over the candidates that share a word or a rare trigram."""
     if len(norm) < 6 or len(norm) > catalogue.longest_message * 1.5 + 10 or len(words) > 16:
         return []
@@ -339,7 +357,11 @@ def _fuzzy(catalogue: Catalogue, norm: str, words: list[str], prefer: frozenset[
                 counts[index] = counts.get(index, 0) + 2
     # The rarest trigrams say the most: a typo leaves most of a word's trigrams intact.
     grams = sorted(
-        (p for g in word_trigrams(words) if (p := catalogue.trigram_postings.get(g)) and len(p) <= MAX_FUZZY_POSTING),
+        (
+            p
+            for g in word_trigrams(words)
+            if (p := catalogue.trigram_postings.get(g)) and len(p) <= MAX_FUZZY_POSTING
+        ),
         key=len,
     )
     for posting in grams[:FUZZY_TRIGRAMS]:
@@ -347,24 +369,31 @@ def _fuzzy(catalogue: Catalogue, norm: str, words: list[str], prefer: frozenset[
             counts[index] = counts.get(index, 0) + 1
     if not counts:
         return []
-    candidates = heapq.nlargest(FUZZY_CANDIDATES, counts, key=counts.__getitem__)
-    scored: list[tuple[float, object]] = []
-    for index in candidates:
-        text = catalogue.texts[index]
+    candidates = [
+        catalogue.texts[i] for i in heapq.nlargest(FUZZY_CANDIDATES, counts, key=counts.__getitem__)
+    ]
+    whole = [text for text in candidates if not text.is_prefix]
+    # One C call per scorer over all candidates (rapidfuzz.process), not one Python call per pair.
+    best: dict[int, float] = {}
+    for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
+        for _, score, index in process.extract(
+            norm, [t.norm for t in whole], scorer=scorer, score_cutoff=FUZZY_CUTOFF, limit=None
+        ):
+            best[index] = max(best.get(index, 0.0), score)
+    scored: list[tuple[float, object]] = [(score, whole[index]) for index, score in best.items()]
+    for text in candidates:
         if text.is_prefix:
             score = fuzz.ratio(" ".join(words[: len(text.words)]), text.norm, score_cutoff=FUZZY_CUTOFF)
-        else:
-            score = max(
-                fuzz.ratio(norm, text.norm, score_cutoff=FUZZY_CUTOFF),
-                fuzz.token_sort_ratio(norm, text.norm, score_cutoff=FUZZY_CUTOFF),
-            )
-        if score >= FUZZY_CUTOFF:
-            scored.append((score, text))
+            if score >= FUZZY_CUTOFF:
+                scored.append((score, text))
     matches = []
     for score, text in sorted(scored, key=lambda pair: -pair[0])[:MAX_SAME_MESSAGE]:
         confidence = round(0.5 + (score - FUZZY_CUTOFF) / (100 - FUZZY_CUTOFF) * 0.3, 3)
         reason = f"message is close to the documented '{text.pattern}' (typo-tolerant score {score:.0f})"
-        matches.extend(MessageMatch(form.entry, "fuzzy", confidence, reason) for form in _limit(text.forms, prefer))
+        matches.extend(
+            MessageMatch(form.entry, "fuzzy", confidence, reason)
+            for form in _limit(catalogue, text.forms, prefer)
+        )
     return matches
 
 
@@ -374,12 +403,24 @@ def _keep(matches: list[MessageMatch], allowed: frozenset[str] | None) -> list[M
     return [m for m in matches if m.entry.provider in allowed]
 
 
-def _limit(items, prefer: frozenset[str], key=lambda form: form.entry.provider):
-    """At most MAX_SAME_MESSAGE of the entries sharing one message: the preferred providers' first."""
+def _limit(catalogue: Catalogue, items: tuple, prefer: frozenset[str]):
+    """At most MAX_SAME_MESSAGE of the entries sharing one message: the preferred providers' first.
+
+    Big groups carry a provider index (built with the catalogue), so this costs a lookup per
+    preferred provider, not a pass over the hundreds of providers documenting 'Bad Request'.
+    """
     if len(items) <= MAX_SAME_MESSAGE:
         return items
-    preferred = [item for item in items if key(item) in prefer]
-    return (preferred + [item for item in items if key(item) not in prefer])[:MAX_SAME_MESSAGE]
+    if not prefer:
+        return items[:MAX_SAME_MESSAGE]
+    by_provider = catalogue.group_index.get(id(items), {})
+    preferred = [item for slug in prefer for item in by_provider.get(slug, ())]
+    if not preferred:
+        return items[:MAX_SAME_MESSAGE]
+    chosen = set(map(id, preferred))
+    return (preferred + [item for item in items[: MAX_SAME_MESSAGE * 2] if id(item) not in chosen])[
+        :MAX_SAME_MESSAGE
+    ]
 
 
 def _best_first(matches: list[MessageMatch], prefer: frozenset[str] = frozenset()) -> list[MessageMatch]:

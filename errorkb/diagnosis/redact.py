@@ -16,14 +16,14 @@ from .text import ascii_lower, trie_pattern
 REDACTED = "[REDACTED]"
 
 ALWAYS_HEADERS = (
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "set-cookie",
-    "x-api-key",
-    "api-key",
-    "x-auth-token",
-    "x-access-token",
+    "Authorization",
+    "Proxy-Authorization",
+    "Cookie",
+    "Set-Cookie",
+    "X-API-KEY",
+    "Api-Key",
+    "X-Auth-Token",
+    "X-Access-Token",
 )
 ALWAYS_FIELDS = (
     "password",
@@ -44,16 +44,39 @@ ALWAYS_FIELDS = (
 )
 # Any name ending in one of these is secret too: X-Auth-Token, csrf_token, client_secret.
 _GENERIC_WORDS = (
-    "password", "passwd", "secret", "token", "apikey", "api_key", "api-key",
-    "access_key", "access-key", "private_key", "private-key",
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "access_key",
+    "access-key",
+    "private_key",
+    "private-key",
+    "signature",  # request signatures (a SHA-512 of the body) let a request be replayed
+    "hash",
 )
-_GENERIC_SUFFIX = r"(?:[\w.-]{0,40}?[-_.])?(?:password|passwd|secret|token|api[-_]?key|apikey|access[-_]?key|private[-_]?key)"
+_GENERIC_SUFFIX = r"(?:[\w.-]{0,40}?[-_.])?(?:password|passwd|secret|token|api[-_]?key|apikey|access[-_]?key|private[-_]?key|signature)"
 
 _SCHEME_RE = re.compile(r"(?:bearer|basic|token|digest|apikey|hmac\S*)[ \t]+")
 _AUTH_SCHEMES = {"bearer", "basic", "token", "digest", "apikey"}
 _CREDENTIAL_RE = re.compile(r"[ \t]+([^\s\"',;}\]]+)")
 # Values that are not secrets even under a secret name.
-_NOT_SECRETS = {"", "null", "none", "nil", "undefined", "true", "false", "[redacted]", "redacted", "***", "[filtered]"}
+_NOT_SECRETS = {
+    "",
+    "null",
+    "none",
+    "nil",
+    "undefined",
+    "true",
+    "false",
+    "[redacted]",
+    "redacted",
+    "***",
+    "[filtered]",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +146,11 @@ class Redactor:
         patterns: list[tuple[str, str, str]],  # (provider slug, provider name, regex)
     ) -> None:
         headers = {n.lower() for n in (*ALWAYS_HEADERS, *header_names) if n}
+        # Redactions are described with these names, never with text from the paste: a name
+        # glued to a secret ('rk_live_…X-API-KEY') must not carry the secret into the answer.
+        self._display = {
+            n.lower(): n for n in (*ALWAYS_FIELDS, *field_names, *ALWAYS_HEADERS, *header_names) if n
+        }
         fields = {n.lower() for n in (*ALWAYS_FIELDS, *field_names) if n} | headers
         self._header_names = headers
         header_alt = f"(?:{trie_pattern(headers)}|{_GENERIC_SUFFIX.replace('[-_.]', '-')})"
@@ -144,12 +172,14 @@ class Redactor:
             re.X,
         )
         self._bearer = re.compile(r"\bbearer[ \t]+(?P<value>[a-z0-9\-._~+/]{6,}=*)")
-        self._url_credentials = re.compile(r"\b[a-z][a-z0-9+.-]{0,20}://[^/\s:@\"']{1,200}:(?P<value>[^@\s/\"']{1,200})@")
+        self._url_credentials = re.compile(
+            r"\b[a-z][a-z0-9+.-]{0,20}://[^/\s:@\"']{1,200}:(?P<value>[^@\s/\"']{1,200})@"
+        )
         self._jwt = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{4,}")
         self._compile_patterns(patterns)
         # One cheap pass says whether any secret name is there at all; most pastes skip the rest.
         names = headers | fields
-        self._name_probe = re.compile(trie_pattern(names | {"password", "passwd", "secret", "token", "key"}))
+        self._name_probe = re.compile(trie_pattern(names | set(_GENERIC_WORDS) | {"key"}))
 
     def _compile_patterns(self, patterns: list[tuple[str, str, str]]) -> None:
         """Providers' key formats. Those that start with a literal ('rk_live_') are found through
@@ -221,10 +251,14 @@ class Redactor:
                 self._field_value(text, lowered, found, spans)
         if "bearer" in lowered:
             for found in self._bearer.finditer(lowered):
-                spans.append((found.start("value"), found.end("value"), Redaction("authorization", "Bearer token")))
+                spans.append(
+                    (found.start("value"), found.end("value"), Redaction("authorization", "Bearer token"))
+                )
         if "://" in text and "@" in text:
             for found in self._url_credentials.finditer(lowered):
-                spans.append((found.start("value"), found.end("value"), Redaction("secret", "password in a URL")))
+                spans.append(
+                    (found.start("value"), found.end("value"), Redaction("secret", "password in a URL"))
+                )
         if "eyJ" in text:
             for found in self._jwt.finditer(text):
                 spans.append((found.start(), found.end(), Redaction("secret", "a JSON Web Token")))
@@ -248,9 +282,21 @@ class Redactor:
         redacted, cuts = _apply(text, spans)
         return Redacted(redacted, tuple(kept), frozenset(providers), cuts)
 
+    def _name(self, matched: str) -> str:
+        """How a redaction names the header or field: its documented name, or '…token' for a longer one."""
+        known = self._display.get(matched)
+        if known is not None:
+            return known
+        word = next((w for w in _GENERIC_WORDS if matched.endswith(w)), None)
+        if word is None:
+            word = next(
+                (w for w in ("api-key", "apikey", "token", "secret", "password") if w in matched), "secret"
+            )
+        return f"…{word}"
+
     def _header(self, text: str, found: re.Match, spans: list) -> None:
         """A header line or a curl -H: the value is secret (after an Authorization scheme)."""
-        name = text[found.start("name") : found.end("name")]
+        name = self._name(found.group("name"))
         value_start, value_end = found.start("value"), found.end("value")
         value = text[value_start:value_end]
         stripped = value.rstrip()
@@ -276,7 +322,11 @@ class Redactor:
         if before.isalnum() or before in "_-.":
             if found.group("name") not in self._generic_words or before.isalnum():
                 return
-            while start > 0 and (lowered[start - 1].isalnum() or lowered[start - 1] in "_-.") and found.start("name") - start < 60:
+            while (
+                start > 0
+                and (lowered[start - 1].isalnum() or lowered[start - 1] in "_-.")
+                and found.start("name") - start < 60
+            ):
                 start -= 1
         value_start, value_end = found.start(group), found.end(group)
         value = text[value_start:value_end]
@@ -288,14 +338,14 @@ class Redactor:
             if credential is None:
                 return
             value_start, value_end = credential.start(1), credential.end(1)
-        name = text[start : found.end("name")]
+        name = self._name(lowered[start : found.end("name")])
         before = text[start - 1] if start else "\n"
         sep = found.group("sep")
         if sep == "=":
             if before == "?":
                 where = f"{name}= in the query string"
             elif before == "&":
-                line_start = text.rfind("\n", 0, start) + 1
+                line_start = text.rfind("\n", max(0, start - 2_000), start) + 1
                 where = (
                     f"{name}= in the query string"
                     if "?" in text[max(line_start, start - 2000) : start]
@@ -314,7 +364,9 @@ class Redactor:
         spans.append((value_start, value_end, Redaction(kind_of(name), where)))
 
 
-def _apply(text: str, spans: list[tuple[int, int, Redaction]]) -> tuple[str, tuple[tuple[int, int, int], ...]]:
+def _apply(
+    text: str, spans: list[tuple[int, int, Redaction]]
+) -> tuple[str, tuple[tuple[int, int, int], ...]]:
     merged: list[list[int]] = []
     for start, end, _ in spans:  # already sorted by start
         if start >= end:

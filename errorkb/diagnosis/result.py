@@ -79,7 +79,11 @@ class Advice:
 
 @dataclass(slots=True)
 class FoundError:
-    """One error in a paste that holds several (a log excerpt)."""
+    """One error in a paste that holds several (a log excerpt).
+
+    `offset` is where it starts in the paste as given; `line` is its 1-based line
+    number (redaction never adds or removes lines).
+    """
 
     offset: int
     line: int
@@ -151,7 +155,9 @@ def shown_text(redacted: str, total: int) -> str:
     """The redacted paste as returned: its first MAX_SHOWN_TEXT characters, saying so when cut."""
     if len(redacted) <= MAX_SHOWN_TEXT and total <= len(redacted):
         return redacted
-    return redacted[:MAX_SHOWN_TEXT] + f"\n… [cut: showing the first {MAX_SHOWN_TEXT:,} characters of {total:,}]"
+    return (
+        redacted[:MAX_SHOWN_TEXT] + f"\n… [cut: showing the first {MAX_SHOWN_TEXT:,} characters of {total:,}]"
+    )
 
 
 # --- advice ----------------------------------------------------------------------------------
@@ -200,7 +206,9 @@ def build_advice(
             summary = "No confident match: the candidates below are guesses."
         else:
             summary = "Nothing in the paste matches a documented error."
-        steps.append("Paste the whole response body (and the status line, if you have it) for a surer answer.")
+        steps.append(
+            "Paste the whole response body (and the status line, if you have it) for a surer answer."
+        )
         if request_id:
             steps.append(f"Quote request_id {request_id} to the provider's support.")
         return Advice(None, None, wait, summary, tuple(steps))

@@ -75,7 +75,9 @@ def _trie_to_pattern(node: dict) -> str:
             continue
         if singles:
             alternatives.append(
-                re.escape(singles[0]) if len(singles) == 1 else "[" + "".join(_class_escape(c) for c in singles) + "]"
+                re.escape(singles[0])
+                if len(singles) == 1
+                else "[" + "".join(_class_escape(c) for c in singles) + "]"
             )
         pattern = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
         if "" in current:

@@ -59,12 +59,12 @@ _SECRET_PATTERNS = [
     re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{128}(?![0-9A-Fa-f])"),
     re.compile(
         r"(?i)\b(authorization|proxy-authorization|x-api-key|x-data-hash|cookie|set-cookie)"
-        r"([\"']?[ \t]*[:=][ \t]*)[^\r\n]+"
+        r"([\"']?[ \t]*(?:[:=]|%3[AaDd])[ \t]*)[^\r\n]+"
     ),
     re.compile(r"(?i)\b(bearer|token|basic)([ \t]+)[A-Za-z0-9._~+/=\-]{6,}"),
     re.compile(
         r"(?i)\b(key|pin|api_key|apikey|password|passwd|secret|token|access_token|sessionid|csrftoken)"
-        r"([\"']?[ \t]*[:=][ \t]*[\"']?)[^\"'&\s,;}\]]+"
+        r"([\"']?[ \t]*(?:[:=]|%3[AaDd])[ \t]*[\"']?)[^\"'&\s,;}\]]+"
     ),
 ]
 
@@ -113,7 +113,7 @@ class RequestIdMiddleware:
 
 
 def _csp_hash(source: str) -> str:
-    return "'sha256-%s'" % base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()
+    return f"'sha256-{base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()}'"
 
 
 def _inline_blocks(html: str, tag: str) -> list[str]:

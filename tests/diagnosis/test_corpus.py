@@ -23,7 +23,9 @@ def check(case: dict, result) -> list[str]:
     confident = top is not None and top["confidence"] >= 0.5
     if expect.get("top") is None:
         if confident:
-            problems.append(f"expected nothing confident, got {top['provider']} {top['code']} at {top['confidence']}")
+            problems.append(
+                f"expected nothing confident, got {top['provider']} {top['code']} at {top['confidence']}"
+            )
     else:
         wanted = tuple(expect["top"])
         if not confident:
@@ -44,7 +46,10 @@ def check(case: dict, result) -> list[str]:
         problems.append(f"provider is {answer['provider']}")
     if "http_status" in expect and answer["http_status"] != expect["http_status"]:
         problems.append(f"http_status is {answer['http_status']}")
-    if "retry_after_seconds" in expect and answer["advice"]["retry_after_seconds"] != expect["retry_after_seconds"]:
+    if (
+        "retry_after_seconds" in expect
+        and answer["advice"]["retry_after_seconds"] != expect["retry_after_seconds"]
+    ):
         problems.append(f"retry_after_seconds is {answer['advice']['retry_after_seconds']}")
     for key, value in (expect.get("context") or {}).items():
         got = answer["context"].get(key)
@@ -74,7 +79,9 @@ def check(case: dict, result) -> list[str]:
 def test_every_corpus_paste_is_diagnosed_as_expected(catalogue):
     failures = {}
     for case in CASES:
-        result = diagnose(case["text"], catalogue, provider=case.get("provider"), http_status=case.get("http_status"))
+        result = diagnose(
+            case["text"], catalogue, provider=case.get("provider"), http_status=case.get("http_status")
+        )
         problems = check(case, result)
         if problems:
             failures[case["id"]] = problems
@@ -91,7 +98,9 @@ def test_the_corpus_covers_every_catalogue_entry_in_several_shapes(catalogue):
             shapes.setdefault(tuple(case["expect"]["top"]), set()).add(case["shape"])
     for entry in catalogue.entries:
         minimum = 1 if entry.kind == "http_status" else 3
-        assert len(shapes.get(entry.key, ())) >= minimum, f"{entry.key} has too few shapes: {shapes.get(entry.key)}"
+        assert len(shapes.get(entry.key, ())) >= minimum, (
+            f"{entry.key} has too few shapes: {shapes.get(entry.key)}"
+        )
 
 
 def test_the_corpus_has_enough_pastes_and_negatives():

@@ -83,3 +83,8 @@ def test_on_postgresql_it_uses_the_gin_index():
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = ErrorEntry.objects.search("payment").explain()
     assert "catalogue_errorentry_search" in plan
+
+
+def test_words_before_the_last_are_whole_words():
+    assert found("insufficient fun") == [("123hub", "6004")]
+    assert found("insuff funds") == []

@@ -111,7 +111,7 @@ def test_a_json_number_with_a_hundred_thousand_digits_is_a_400(client):
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity", "1e999"])
 def test_a_non_finite_status_is_a_400(client, constant):
-    problem(post(client, '{"body": "x", "http_status": %s}' % constant), 400)
+    problem(post(client, '{"body": "x", "http_status": ' + constant + "}"), 400)
 
 
 def test_a_body_that_is_not_an_object_is_a_400(client):

@@ -179,7 +179,7 @@ def test_the_diagnose_command_redacts(tmp_path, all_logs, monkeypatch):
         assert_clean(f"manage.py diagnose --json ({name})", out.getvalue() + err.getvalue(), secrets)
         monkeypatch.setattr("sys.stdin", io.StringIO(paste))
         out = io.StringIO()
-        call_command("diagnose", "--json", stdout=out, stderr=err)
+        call_command("diagnose", "-", "--json", stdout=out, stderr=err)
         assert_clean(f"manage.py diagnose --json < paste ({name})", out.getvalue() + err.getvalue(), secrets)
     assert_clean("logs", all_logs(), [s for _, _, secrets in ALL_CASES for s in secrets])
 

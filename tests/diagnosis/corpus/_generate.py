@@ -73,7 +73,16 @@ RUKKY = [
     ("daily-kyc-limit", "No-KYC daily VTU limit exceeded", 400),
 ]
 
-REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 422: "Unprocessable Content", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway"}
+REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+}
 TYPOS = {
     "Insufficient funds": "Insuficient funds",
     "Payment does not exist": "Paymnet does not exist",
@@ -126,7 +135,12 @@ def hub_body(code: str, message: str, request_id: str, details=None, as_string=F
         details = {"description": "missing required properties including: 'payer'. Path: $.params.payment"}
     return {
         "success": False,
-        "error": {"code": code if as_string else int(code), "message": message, "details": details, "context": None},
+        "error": {
+            "code": code if as_string else int(code),
+            "message": message,
+            "details": details,
+            "context": None,
+        },
         "request_id": request_id,
         "processing_time": rng.randint(1, 40),
     }
@@ -143,7 +157,7 @@ def hub_expect(code: str, status: int | None = None, **more) -> dict:
 def php_print_r(value, indent: int = 0, object_style: bool = False) -> str:
     pad = " " * indent
     head = "stdClass Object" if object_style else "Array"
-    lines = [head, pad + "(" ]
+    lines = [head, pad + "("]
     for key, item in value.items():
         if isinstance(item, dict):
             lines.append(f"{pad}    [{key}] => " + php_print_r(item, indent + 8, object_style))
@@ -200,8 +214,21 @@ def node_inspect(value, indent: int = 0) -> str:
 
 
 HUB_SHAPES = [
-    "pretty", "http_dump", "curl_v", "guzzle", "laravel", "requests", "axios", "python_repr",
-    "print_r", "var_dump", "json_in_string", "escaped_log", "logfmt", "string_code", "http2_dump",
+    "pretty",
+    "http_dump",
+    "curl_v",
+    "guzzle",
+    "laravel",
+    "requests",
+    "axios",
+    "python_repr",
+    "print_r",
+    "var_dump",
+    "json_in_string",
+    "escaped_log",
+    "logfmt",
+    "string_code",
+    "http2_dump",
 ]
 
 
@@ -236,7 +263,14 @@ def hub_cases() -> None:
                 add(case_id, shape, text, hub_expect(code, status, context=ctx))
             elif shape == "curl_v":
                 signature = sha512()
-                request = json.dumps({"method": "payment.status", "service_id": 1201, "params": {"c_id": f"ord-{rng.randint(1000, 99999)}"}}, separators=(",", ":"))
+                request = json.dumps(
+                    {
+                        "method": "payment.status",
+                        "service_id": 1201,
+                        "params": {"c_id": f"ord-{rng.randint(1000, 99999)}"},
+                    },
+                    separators=(",", ":"),
+                )
                 text = (
                     "*   Trying 172.67.140.21:443...\n* Connected to api.123hub.pro (172.67.140.21) port 443 (#0)\n"
                     "* ALPN: server accepted h2\n* SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384\n"
@@ -265,12 +299,15 @@ def hub_cases() -> None:
                     "#0 /var/www/html/vendor/guzzlehttp/guzzle/src/Middleware.php(72): GuzzleHttp\\Exception\\RequestException::create()\n"
                     "#1 /var/www/html/app/Services/HubClient.php(58): GuzzleHttp\\Client->request()\n#2 {main}\n"
                 )
-                text = f"[{stamp()}] production.ERROR: {guzzle} " + json.dumps({"exception": exception}) + " \n"
-                add(case_id, shape, text, hub_expect(code, status))
+                text = (
+                    f"[{stamp()}] production.ERROR: {guzzle} " + json.dumps({"exception": exception}) + " \n"
+                )
+                # The message and the exception context hold the same body: one error, not two.
+                add(case_id, shape, text, hub_expect(code, status, errors=1))
             elif shape == "requests":
                 text = (
-                    "Traceback (most recent call last):\n  File \"/srv/app/payments/gateway.py\", line 142, in fetch_status\n"
-                    "    response.raise_for_status()\n  File \"/usr/lib/python3.11/site-packages/requests/models.py\", line 1021, in raise_for_status\n"
+                    'Traceback (most recent call last):\n  File "/srv/app/payments/gateway.py", line 142, in fetch_status\n'
+                    '    response.raise_for_status()\n  File "/usr/lib/python3.11/site-packages/requests/models.py", line 1021, in raise_for_status\n'
                     "    raise HTTPError(http_error_msg, response=self)\n"
                     f"requests.exceptions.HTTPError: {status} Client Error: {REASONS[status]} for url: {HUB_URL}\n"
                     f"response.text = {compact}\n"
@@ -293,11 +330,18 @@ def hub_cases() -> None:
                 text = php_var_dump(body) + "\n"
                 add(case_id, shape, text, hub_expect(code, context=ctx))
             elif shape == "json_in_string":
-                log = {"level": "error", "ts": f"2026-01-14T09:{rng.randint(10, 59)}:02.113Z", "logger": "hub-client", "msg": "gateway call failed", "status": status, "body": compact}
+                log = {
+                    "level": "error",
+                    "ts": f"2026-01-14T09:{rng.randint(10, 59)}:02.113Z",
+                    "logger": "hub-client",
+                    "msg": "gateway call failed",
+                    "status": status,
+                    "body": compact,
+                }
                 add(case_id, shape, json.dumps(log), hub_expect(code, status, context=ctx))
             elif shape == "escaped_log":
                 escaped = compact.replace('"', '\\"')
-                text = f"{stamp()} [worker-3] ERROR HubClient: unexpected response body=\"{escaped}\"\n"
+                text = f'{stamp()} [worker-3] ERROR HubClient: unexpected response body="{escaped}"\n'
                 add(case_id, shape, text, hub_expect(code, context=ctx))
             elif shape == "logfmt":
                 text = f'time="{stamp()}" level=error msg="123hub request failed" code={code} message="{message}" request_id={request_id}\n'
@@ -309,7 +353,12 @@ def hub_cases() -> None:
         style = index % 4
         bare = [code, f"error {code}", f"code={code}", f"123hub error #{code}"][style]
         add(f"123hub-{code}-bare", "bare_code", bare, {"top": ["123hub", code]})
-        add(f"123hub-{code}-message", "message", plain if index % 2 else plain.upper(), {"top": ["123hub", code]})
+        add(
+            f"123hub-{code}-message",
+            "message",
+            plain if index % 2 else plain.upper(),
+            {"top": ["123hub", code]},
+        )
         if message in TYPOS:
             add(f"123hub-{code}-typo", "typo", TYPOS[message], {"top": ["123hub", code]})
 
@@ -317,8 +366,20 @@ def hub_cases() -> None:
 # --- RukkyHub -------------------------------------------------------------------------------
 
 RUKKY_SHAPES = [
-    "http_dump", "curl_v", "requests", "guzzle", "laravel", "axios", "python_repr", "print_r",
-    "var_dump", "log_line", "json_in_string", "escaped_log", "form_curl", "both",
+    "http_dump",
+    "curl_v",
+    "requests",
+    "guzzle",
+    "laravel",
+    "axios",
+    "python_repr",
+    "print_r",
+    "var_dump",
+    "log_line",
+    "json_in_string",
+    "escaped_log",
+    "form_curl",
+    "both",
 ]
 
 
@@ -365,7 +426,10 @@ def rukky_cases() -> None:
                     f"X-RateLimit-Reset: {reset}\n\n{json.dumps(body, indent=4)}\n"
                 )
                 expect = rukky_expect(code, body, sent)
-                expect.setdefault("context", {})["rate_limit"] = {"X-RateLimit-Limit": "60", "X-RateLimit-Reset": str(reset)}
+                expect.setdefault("context", {})["rate_limit"] = {
+                    "X-RateLimit-Limit": "60",
+                    "X-RateLimit-Reset": str(reset),
+                }
                 add(case_id, shape, text, expect)
             elif shape == "curl_v":
                 text = (
@@ -377,7 +441,7 @@ def rukky_cases() -> None:
                 add(case_id, shape, text, rukky_expect(code, body, sent, secrets=[key]))
             elif shape == "requests":
                 text = (
-                    "Traceback (most recent call last):\n  File \"/home/app/vtu/client.py\", line 61, in buy_airtime\n"
+                    'Traceback (most recent call last):\n  File "/home/app/vtu/client.py", line 61, in buy_airtime\n'
                     "    r.raise_for_status()\n"
                     f"requests.exceptions.HTTPError: {status} Client Error: {REASONS[status]} for url: {RUKKY_URL}?key={key}&action=airtime\n"
                     f">>> r.json()\n{body!r}\n"
@@ -411,7 +475,12 @@ def rukky_cases() -> None:
                 expect.pop("retry_after_seconds", None)
                 add(case_id, shape, text, expect)
             elif shape == "json_in_string":
-                log = {"@timestamp": "2026-01-14T10:00:00Z", "level": "ERROR", "service": "vtu-worker", "upstream_body": compact}
+                log = {
+                    "@timestamp": "2026-01-14T10:00:00Z",
+                    "level": "ERROR",
+                    "service": "vtu-worker",
+                    "upstream_body": compact,
+                }
                 add(case_id, shape, json.dumps(log), rukky_expect(code, body))
             elif shape == "escaped_log":
                 escaped = json.dumps(json.dumps(body))[1:-1]  # doubly escaped, as a log of a log shows it
@@ -427,56 +496,296 @@ def rukky_cases() -> None:
             elif shape == "both":
                 both = dict(body)
                 both["errors"] = {"request": [message]}
-                add(case_id, shape, json.dumps(both, indent=2), rukky_expect(code, body, context={**{k: body[k] for k in ("reset_in", "detected_domain") if k in body}, "field_errors": {"request": [message]}}))
-        add(f"rukkyhub-{code}-message", "message", message if index % 2 else message.lower().rstrip(".") + ".", {"top": ["rukkyhub", code]})
+                add(
+                    case_id,
+                    shape,
+                    json.dumps(both, indent=2),
+                    rukky_expect(
+                        code,
+                        body,
+                        context={
+                            **{k: body[k] for k in ("reset_in", "detected_domain") if k in body},
+                            "field_errors": {"request": [message]},
+                        },
+                    ),
+                )
+        add(
+            f"rukkyhub-{code}-message",
+            "message",
+            message if index % 2 else message.lower().rstrip(".") + ".",
+            {"top": ["rukkyhub", code]},
+        )
         if message in TYPOS:
             add(f"rukkyhub-{code}-typo", "typo", TYPOS[message], {"top": ["rukkyhub", code]})
 
 
 def special_cases() -> None:
     key = next(_rk)
-    add("rukkyhub-low-balance-both-documented", "both", json.dumps({"error": "Insufficient balance", "errors": {"balance": ["Your account balance is too low for this order"]}}),
-        {"top": ["rukkyhub", "low-balance"], "context": {"field_errors": {"balance": ["Your account balance is too low for this order"]}}})
-    add("rukkyhub-missing-action-validation", "validation", json.dumps({"errors": {"action": ["The action field is required."]}}), {"top": ["rukkyhub", "missing-action"]})
-    add("rukkyhub-missing-api-key-validation", "validation", "HTTP/1.1 422 Unprocessable Content\nContent-Type: application/json\n\n" + json.dumps({"errors": {"key": ["The api key field is required."]}}), {"top": ["rukkyhub", "missing-api-key"], "http_status": 422})
-    add("rukkyhub-account-disabled-variant", "message", "This credential is no longer valid. Contact support.", {"top": ["rukkyhub", "account-disabled"]})
-    add("rukkyhub-account-disabled-envelope-variant", "envelope", '{"error":"This credential is no longer active or has been revoked"}', {"top": ["rukkyhub", "account-disabled"]})
-    add("rukkyhub-gift-amount-thousands", "message", "Amount must be between 1,000 and 50,000.00", {"top": ["rukkyhub", "gift-card-amount-out-of-range"], "params": {"min": "1,000", "max": "50,000.00", "min_normalized": "1000", "max_normalized": "50000"}})
-    add("rukkyhub-gift-amount-in-body", "envelope", '{"error":"Amount must be between 2000 and 100000"}', {"top": ["rukkyhub", "gift-card-amount-out-of-range"], "params": {"min": "2000", "max": "100000"}})
-    add("rukkyhub-rate-limit-retry-after", "http_dump", f"HTTP/1.1 429 Too Many Requests\nContent-Type: application/json\nRetry-After: 41\nX-RateLimit-Limit: 60\nX-RateLimit-Remaining: 0\n\n{{\"error\":\"Rate limit exceeded\"}}",
-        {"top": ["rukkyhub", "rate-limit-hit"], "http_status": 429, "retry_after_seconds": 41})
-    add("rukkyhub-rate-limit-hints", "message", "Rate limit exceeded", {"top": ["rukkyhub", "rate-limit-hit"], "http_status": 429, "provider": "rukkyhub"}, provider="rukkyhub", http_status=429)
-    add("rukkyhub-wrong-pin-curl-secret", "curl_v", f"> X-API-KEY: {key}\n< HTTP/1.1 403 Forbidden\n\n{{\"error\": \"Incorrect PIN\"}}", {"top": ["rukkyhub", "wrong-pin"], "secrets": [key], "http_status": 403})
+    add(
+        "rukkyhub-low-balance-both-documented",
+        "both",
+        json.dumps(
+            {
+                "error": "Insufficient balance",
+                "errors": {"balance": ["Your account balance is too low for this order"]},
+            }
+        ),
+        {
+            "top": ["rukkyhub", "low-balance"],
+            "context": {"field_errors": {"balance": ["Your account balance is too low for this order"]}},
+        },
+    )
+    add(
+        "rukkyhub-missing-action-validation",
+        "validation",
+        json.dumps({"errors": {"action": ["The action field is required."]}}),
+        {"top": ["rukkyhub", "missing-action"]},
+    )
+    add(
+        "rukkyhub-missing-api-key-validation",
+        "validation",
+        "HTTP/1.1 422 Unprocessable Content\nContent-Type: application/json\n\n"
+        + json.dumps({"errors": {"key": ["The api key field is required."]}}),
+        {"top": ["rukkyhub", "missing-api-key"], "http_status": 422},
+    )
+    add(
+        "rukkyhub-account-disabled-variant",
+        "message",
+        "This credential is no longer valid. Contact support.",
+        {"top": ["rukkyhub", "account-disabled"]},
+    )
+    add(
+        "rukkyhub-account-disabled-envelope-variant",
+        "envelope",
+        '{"error":"This credential is no longer active or has been revoked"}',
+        {"top": ["rukkyhub", "account-disabled"]},
+    )
+    add(
+        "rukkyhub-gift-amount-thousands",
+        "message",
+        "Amount must be between 1,000 and 50,000.00",
+        {
+            "top": ["rukkyhub", "gift-card-amount-out-of-range"],
+            "params": {
+                "min": "1,000",
+                "max": "50,000.00",
+                "min_normalized": "1000",
+                "max_normalized": "50000",
+            },
+        },
+    )
+    add(
+        "rukkyhub-gift-amount-in-body",
+        "envelope",
+        '{"error":"Amount must be between 2000 and 100000"}',
+        {"top": ["rukkyhub", "gift-card-amount-out-of-range"], "params": {"min": "2000", "max": "100000"}},
+    )
+    add(
+        "rukkyhub-rate-limit-retry-after",
+        "http_dump",
+        'HTTP/1.1 429 Too Many Requests\nContent-Type: application/json\nRetry-After: 41\nX-RateLimit-Limit: 60\nX-RateLimit-Remaining: 0\n\n{"error":"Rate limit exceeded"}',
+        {"top": ["rukkyhub", "rate-limit-hit"], "http_status": 429, "retry_after_seconds": 41},
+    )
+    add(
+        "rukkyhub-rate-limit-hints",
+        "message",
+        "Rate limit exceeded",
+        {"top": ["rukkyhub", "rate-limit-hit"], "http_status": 429, "provider": "rukkyhub"},
+        provider="rukkyhub",
+        http_status=429,
+    )
+    add(
+        "rukkyhub-wrong-pin-curl-secret",
+        "curl_v",
+        f'> X-API-KEY: {key}\n< HTTP/1.1 403 Forbidden\n\n{{"error": "Incorrect PIN"}}',
+        {"top": ["rukkyhub", "wrong-pin"], "secrets": [key], "http_status": 403},
+    )
     # HTTP-status entries: only the status and the provider are known.
-    add("rukkyhub-500-requests", "requests", f"requests.exceptions.HTTPError: 500 Server Error: Internal Server Error for url: {RUKKY_URL}", {"top": ["rukkyhub", "500"], "http_status": 500})
-    add("rukkyhub-500-html", "http_dump", "HTTP/1.1 500 Internal Server Error\nServer: nginx\nContent-Type: text/html\n\n<html><body><h1>Server Error</h1></body></html>", {"top": ["rukkyhub", "500"]}, provider="rukkyhub")
-    add("rukkyhub-429-headers", "http_dump", f"< HTTP/2 429\n< host: rukkyhub.com\n< retry-after: 30\n< x-ratelimit-remaining: 0\n<\n", {"top": ["rukkyhub", "429"], "retry_after_seconds": 30})
-    add("rukkyhub-422-fields", "http_dump", f"POST {RUKKY_URL} -> HTTP/1.1 422 Unprocessable Content\n\n" + json.dumps({"errors": {"quantity": ["The quantity field is required."], "link": ["The link format is invalid."]}}),
-        {"top": ["rukkyhub", "422"], "context": {"field_errors": {"quantity": ["The quantity field is required."]}}})
-    add("rukkyhub-400-hint", "message", '{"error": "Something unexpected happened"}', {"top": ["rukkyhub", "400"]}, provider="rukkyhub", http_status=400)
-    add("rukkyhub-403-guzzle", "guzzle", f"Client error: `POST {RUKKY_URL}` resulted in a `403 Forbidden` response:\n{{\"error\":\"API access inactive\"}}\n", {"top": ["rukkyhub", "403"], "http_status": 403})
-    add("rukkyhub-200-curl", "curl_v", f"* Connected to rukkyhub.com (104.21.48.3) port 443 (#0)\n> POST /api/v1 HTTP/1.1\n> Host: rukkyhub.com\n>\n< HTTP/1.1 200 OK\n< Content-Type: application/json\n<\n{{\"status\":\"success\",\"balance\":\"1520.00\"}}\n", {"top": ["rukkyhub", "200"]})
+    add(
+        "rukkyhub-500-requests",
+        "requests",
+        f"requests.exceptions.HTTPError: 500 Server Error: Internal Server Error for url: {RUKKY_URL}",
+        {"top": ["rukkyhub", "500"], "http_status": 500},
+    )
+    add(
+        "rukkyhub-500-html",
+        "http_dump",
+        "HTTP/1.1 500 Internal Server Error\nServer: nginx\nContent-Type: text/html\n\n<html><body><h1>Server Error</h1></body></html>",
+        {"top": ["rukkyhub", "500"]},
+        provider="rukkyhub",
+    )
+    add(
+        "rukkyhub-429-headers",
+        "http_dump",
+        "< HTTP/2 429\n< host: rukkyhub.com\n< retry-after: 30\n< x-ratelimit-remaining: 0\n<\n",
+        {"top": ["rukkyhub", "429"], "retry_after_seconds": 30},
+    )
+    add(
+        "rukkyhub-422-fields",
+        "http_dump",
+        f"POST {RUKKY_URL} -> HTTP/1.1 422 Unprocessable Content\n\n"
+        + json.dumps(
+            {
+                "errors": {
+                    "quantity": ["The quantity field is required."],
+                    "link": ["The link format is invalid."],
+                }
+            }
+        ),
+        {
+            "top": ["rukkyhub", "422"],
+            "context": {"field_errors": {"quantity": ["The quantity field is required."]}},
+        },
+    )
+    add(
+        "rukkyhub-400-hint",
+        "message",
+        '{"error": "Something unexpected happened"}',
+        {"top": ["rukkyhub", "400"]},
+        provider="rukkyhub",
+        http_status=400,
+    )
+    add(
+        "rukkyhub-403-guzzle",
+        "guzzle",
+        f'Client error: `POST {RUKKY_URL}` resulted in a `403 Forbidden` response:\n{{"error":"API access inactive"}}\n',
+        {"top": ["rukkyhub", "403"], "http_status": 403},
+    )
+    add(
+        "rukkyhub-200-curl",
+        "curl_v",
+        '* Connected to rukkyhub.com (104.21.48.3) port 443 (#0)\n> POST /api/v1 HTTP/1.1\n> Host: rukkyhub.com\n>\n< HTTP/1.1 200 OK\n< Content-Type: application/json\n<\n{"status":"success","balance":"1520.00"}\n',
+        {"top": ["rukkyhub", "200"]},
+    )
     # Ambiguity and near-twins.
-    add("ambiguous-provider-not-available", "message", "provider not available", {"top": None, "ambiguous": True, "ambiguous_between": [["123hub", "2002"], ["123hub", "7002"]]})
-    add("twin-7002-exact", "message", "Payment provider not available", {"top": ["123hub", "7002"], "ambiguous": False})
-    add("twin-2002-exact", "message", "The payment provider is not available", {"top": ["123hub", "2002"], "ambiguous": False})
+    add(
+        "ambiguous-provider-not-available",
+        "message",
+        "provider not available",
+        {"top": None, "ambiguous": True, "ambiguous_between": [["123hub", "2002"], ["123hub", "7002"]]},
+    )
+    add(
+        "twin-7002-exact",
+        "message",
+        "Payment provider not available",
+        {"top": ["123hub", "7002"], "ambiguous": False},
+    )
+    add(
+        "twin-2002-exact",
+        "message",
+        "The payment provider is not available",
+        {"top": ["123hub", "2002"], "ambiguous": False},
+    )
     add("twin-funds-vs-balance", "message", "insufficient funds", {"top": ["123hub", "6004"]})
     add("twin-invalid-action", "message", "invalid action", {"top": ["rukkyhub", "unknown-action"]})
-    add("twin-daily-kyc", "message", "No-KYC daily VTU limit exceeded", {"top": ["rukkyhub", "daily-kyc-limit"]})
+    add(
+        "twin-daily-kyc",
+        "message",
+        "No-KYC daily VTU limit exceeded",
+        {"top": ["rukkyhub", "daily-kyc-limit"]},
+    )
     add("ambiguous-insufficient", "message", "Insufficient", {"top": None, "ambiguous": True})
     # Codes beat messages; unlisted codes name their category.
-    add("code-beats-message", "envelope", json.dumps({"success": False, "error": {"code": 6004, "message": "Insufficient balance"}, "request_id": rid(), "processing_time": 4}), {"top": ["123hub", "6004"]})
-    add("unlisted-5003", "envelope", json.dumps({"success": False, "error": {"code": 5003, "message": "Daily limit reached"}, "request_id": rid(), "processing_time": 3}), {"top": None, "category": "Limit errors", "provider": "123hub"})
-    add("unlisted-4002", "envelope", json.dumps({"success": False, "error": {"code": 4002, "message": "Route disabled"}, "request_id": rid(), "processing_time": 3}), {"top": None, "category": "Provider/routing errors"})
-    add("status-contradiction", "http_dump", "HTTP/1.1 404 Not Found\nContent-Type: application/json\n\n" + json.dumps(hub_body("6010", "Payment does not exist", rid())), {"top": ["123hub", "6010"], "http_status": 404})
-    add("status-agreement-1002", "http_dump", "HTTP/1.1 404 Not Found\nContent-Type: application/json\n\n" + json.dumps(hub_body("1002", "The method does not exist / is not available.", rid())), {"top": ["123hub", "1002"], "http_status": 404})
-    add("details-1005", "envelope", json.dumps(hub_body("1005", "Invalid request format", "d4e5f6a7-b8c9-0123-defa-234567890123")), {"top": ["123hub", "1005"], "context": {"request_id": "d4e5f6a7-b8c9-0123-defa-234567890123", "details": {"missing_fields": ["payer"], "path": "$.params.payment"}}})
-    add("axios-object-placeholder", "axios", "AxiosError: Request failed with status code 400\n{\n  code: 'ERR_BAD_REQUEST',\n  response: {\n    status: 400,\n    statusText: 'Bad Request',\n    data: { success: false, error: [Object], request_id: 'b2c3d4e5-f6a7-8901-bcde-f12345678901', processing_time: 2 }\n  }\n}\n",
-        {"top": None, "provider": "123hub", "context": {"request_id": "b2c3d4e5-f6a7-8901-bcde-f12345678901"}})
-    add("axios-string-join", "axios", "{\n  status: 400,\n  data: '{\"success\":false,\"error\":{\"code\":7001,\"message\":\"Error of interaction between payment provider and ' +\n    'payment system\",\"details\":null,\"context\":null},\"request_id\":\"c1\",\"processing_time\":31}'\n}\n", {"top": ["123hub", "7001"], "http_status": 400})
-    add("trailing-comma-body", "envelope", '{\n  "success": false,\n  "error": {\n    "code": 3003,\n    "message": "The app does not exist",\n  },\n}\n', {"top": ["123hub", "3003"]})
-    add("guzzle-cut-message", "guzzle", f"Client error: `POST {HUB_URL}` resulted in a `400 Bad Request` response:\n" + '{"success":false,"error":{"code":8801,"message":"Current payment or operation status does not allow this act (truncated...)', {"top": ["123hub", "8801"]})
-    add("truncated-message-no-code", "guzzle", 'Client error: resulted in a `400 Bad Request` response:\n{"error":{"message":"Error of interaction between payment provider and paym (truncated...)', {"top": ["123hub", "7001"]})
+    add(
+        "code-beats-message",
+        "envelope",
+        json.dumps(
+            {
+                "success": False,
+                "error": {"code": 6004, "message": "Insufficient balance"},
+                "request_id": rid(),
+                "processing_time": 4,
+            }
+        ),
+        {"top": ["123hub", "6004"]},
+    )
+    add(
+        "unlisted-5003",
+        "envelope",
+        json.dumps(
+            {
+                "success": False,
+                "error": {"code": 5003, "message": "Daily limit reached"},
+                "request_id": rid(),
+                "processing_time": 3,
+            }
+        ),
+        {"top": None, "category": "Limit errors", "provider": "123hub"},
+    )
+    add(
+        "unlisted-4002",
+        "envelope",
+        json.dumps(
+            {
+                "success": False,
+                "error": {"code": 4002, "message": "Route disabled"},
+                "request_id": rid(),
+                "processing_time": 3,
+            }
+        ),
+        {"top": None, "category": "Provider/routing errors"},
+    )
+    add(
+        "status-contradiction",
+        "http_dump",
+        "HTTP/1.1 404 Not Found\nContent-Type: application/json\n\n"
+        + json.dumps(hub_body("6010", "Payment does not exist", rid())),
+        {"top": ["123hub", "6010"], "http_status": 404},
+    )
+    add(
+        "status-agreement-1002",
+        "http_dump",
+        "HTTP/1.1 404 Not Found\nContent-Type: application/json\n\n"
+        + json.dumps(hub_body("1002", "The method does not exist / is not available.", rid())),
+        {"top": ["123hub", "1002"], "http_status": 404},
+    )
+    add(
+        "details-1005",
+        "envelope",
+        json.dumps(hub_body("1005", "Invalid request format", "d4e5f6a7-b8c9-0123-defa-234567890123")),
+        {
+            "top": ["123hub", "1005"],
+            "context": {
+                "request_id": "d4e5f6a7-b8c9-0123-defa-234567890123",
+                "details": {"missing_fields": ["payer"], "path": "$.params.payment"},
+            },
+        },
+    )
+    add(
+        "axios-object-placeholder",
+        "axios",
+        "AxiosError: Request failed with status code 400\n{\n  code: 'ERR_BAD_REQUEST',\n  response: {\n    status: 400,\n    statusText: 'Bad Request',\n    data: { success: false, error: [Object], request_id: 'b2c3d4e5-f6a7-8901-bcde-f12345678901', processing_time: 2 }\n  }\n}\n",
+        {
+            "top": None,
+            "provider": "123hub",
+            "context": {"request_id": "b2c3d4e5-f6a7-8901-bcde-f12345678901"},
+        },
+    )
+    add(
+        "axios-string-join",
+        "axios",
+        '{\n  status: 400,\n  data: \'{"success":false,"error":{"code":7001,"message":"Error of interaction between payment provider and \' +\n    \'payment system","details":null,"context":null},"request_id":"c1","processing_time":31}\'\n}\n',
+        {"top": ["123hub", "7001"], "http_status": 400},
+    )
+    add(
+        "trailing-comma-body",
+        "envelope",
+        '{\n  "success": false,\n  "error": {\n    "code": 3003,\n    "message": "The app does not exist",\n  },\n}\n',
+        {"top": ["123hub", "3003"]},
+    )
+    add(
+        "guzzle-cut-message",
+        "guzzle",
+        f"Client error: `POST {HUB_URL}` resulted in a `400 Bad Request` response:\n"
+        + '{"success":false,"error":{"code":8801,"message":"Current payment or operation status does not allow this act (truncated...)',
+        {"top": ["123hub", "8801"]},
+    )
+    add(
+        "truncated-message-no-code",
+        "guzzle",
+        'Client error: resulted in a `400 Bad Request` response:\n{"error":{"message":"Error of interaction between payment provider and paym (truncated...)',
+        {"top": ["123hub", "7001"]},
+    )
     # Several errors in one paste.
     log = "\n".join(
         f"[{stamp()}] production.{lvl}: {what} {body}"
@@ -485,51 +794,128 @@ def special_cases() -> None:
             ("INFO", "Order placed", '{"order_id":5512}'),
             ("ERROR", "RukkyHub order failed", '{"response":{"error":"Insufficient balance"}}'),
             ("ERROR", "RukkyHub order failed", '{"response":{"error":"Rate limit exceeded","reset_in":12}}'),
-            ("ERROR", "Payout failed", '{"body":{"success":false,"error":{"code":7002,"message":"Payment provider not available"},"request_id":"r-1","processing_time":30001}}'),
+            (
+                "ERROR",
+                "Payout failed",
+                '{"body":{"success":false,"error":{"code":7002,"message":"Payment provider not available"},"request_id":"r-1","processing_time":30001}}',
+            ),
             ("ERROR", "RukkyHub order failed", '{"response":{"error":"Insufficient balance"}}'),
         ]
     )
-    add("multi-error-log", "log", log, {"top": ["rukkyhub", "low-balance"], "errors": 5, "summary_first": ["rukkyhub", "low-balance", 3]})
-    add("multi-line-messages", "log", "2026-01-14 10:00:01 WARN payout 88 failed: Payment provider not available\n2026-01-14 10:00:09 WARN payout 91 failed: Incorrect currency code\n", {"errors": 2, "top": ["123hub", "7002"]})
+    add(
+        "multi-error-log",
+        "log",
+        log,
+        {"top": ["rukkyhub", "low-balance"], "errors": 5, "summary_first": ["rukkyhub", "low-balance", 3]},
+    )
+    add(
+        "multi-line-messages",
+        "log",
+        "2026-01-14 10:00:01 WARN payout 88 failed: Payment provider not available\n2026-01-14 10:00:09 WARN payout 91 failed: Incorrect currency code\n",
+        {"errors": 2, "top": ["123hub", "7002"]},
+    )
 
 
 NEGATIVES = [
-    ("stripe-card", '{"error":{"type":"card_error","code":"card_declined","decline_code":"insufficient_funds","message":"Your card was declined."}}'),
-    ("stripe-api-key", '{"error": {"message": "Invalid API Key provided: sk_test_****************1234", "type": "invalid_request_error"}}'),
-    ("stripe-missing", '{"error":{"code":"resource_missing","doc_url":"https://stripe.com/docs/error-codes/resource-missing","message":"No such payment_intent: \'pi_3Nx\'","param":"intent","type":"invalid_request_error"}}'),
-    ("github-404", '{"message":"Not Found","documentation_url":"https://docs.github.com/rest","status":"404"}'),
-    ("github-rate", '{"message":"API rate limit exceeded for 82.10.4.2. (But here\'s the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)","documentation_url":"https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"}'),
-    ("twilio", '{"code": 20003, "message": "Authenticate", "more_info": "https://www.twilio.com/docs/errors/20003", "status": 401}'),
+    (
+        "stripe-card",
+        '{"error":{"type":"card_error","code":"card_declined","decline_code":"insufficient_funds","message":"Your card was declined."}}',
+    ),
+    (
+        "stripe-api-key",
+        '{"error": {"message": "Invalid API Key provided: sk_test_****************1234", "type": "invalid_request_error"}}',
+    ),
+    (
+        "stripe-missing",
+        '{"error":{"code":"resource_missing","doc_url":"https://stripe.com/docs/error-codes/resource-missing","message":"No such payment_intent: \'pi_3Nx\'","param":"intent","type":"invalid_request_error"}}',
+    ),
+    (
+        "github-404",
+        '{"message":"Not Found","documentation_url":"https://docs.github.com/rest","status":"404"}',
+    ),
+    (
+        "github-rate",
+        '{"message":"API rate limit exceeded for 82.10.4.2. (But here\'s the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)","documentation_url":"https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"}',
+    ),
+    (
+        "twilio",
+        '{"code": 20003, "message": "Authenticate", "more_info": "https://www.twilio.com/docs/errors/20003", "status": 401}',
+    ),
     ("paystack", '{"status": false, "message": "Invalid key"}'),
     ("slack", '{"ok":false,"error":"invalid_auth"}'),
     ("oauth", '{"error":"invalid_grant","error_description":"Token has been expired or revoked."}'),
-    ("aws-xml", '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>4442587FB7D0A2F9</RequestId></Error>'),
-    ("python-keyerror", "Traceback (most recent call last):\n  File \"/app/main.py\", line 1000, in <module>\n    handle(event)\n  File \"/app/main.py\", line 6010, in handle\n    return event['error']['code']\nKeyError: 'error'\n"),
-    ("node-typeerror", "TypeError: Cannot read properties of undefined (reading 'code')\n    at handle (/srv/app/index.js:7002:15)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)\n"),
-    ("nginx-502", "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n"),
-    ("cloudflare-522", "<!DOCTYPE html>\n<html lang=\"en-US\"><head><title>api.example.com | 522: Connection timed out</title></head><body><h1>Connection timed out</h1><p>Error code 522</p><p>Cloudflare Ray ID: 8a1b2c3d4e5f6a7b</p></body></html>"),
-    ("apache-404", "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>"),
+    (
+        "aws-xml",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>4442587FB7D0A2F9</RequestId></Error>',
+    ),
+    (
+        "python-keyerror",
+        "Traceback (most recent call last):\n  File \"/app/main.py\", line 1000, in <module>\n    handle(event)\n  File \"/app/main.py\", line 6010, in handle\n    return event['error']['code']\nKeyError: 'error'\n",
+    ),
+    (
+        "node-typeerror",
+        "TypeError: Cannot read properties of undefined (reading 'code')\n    at handle (/srv/app/index.js:7002:15)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)\n",
+    ),
+    (
+        "nginx-502",
+        "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n",
+    ),
+    (
+        "cloudflare-522",
+        '<!DOCTYPE html>\n<html lang="en-US"><head><title>api.example.com | 522: Connection timed out</title></head><body><h1>Connection timed out</h1><p>Error code 522</p><p>Cloudflare Ray ID: 8a1b2c3d4e5f6a7b</p></body></html>',
+    ),
+    (
+        "apache-404",
+        '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>',
+    ),
     ("noise", "asdf qwer zxcv 1234 !!! ???"),
-    ("lorem", "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua."),
+    (
+        "lorem",
+        "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.",
+    ),
     ("timestamp", "2026-01-14 10:00:01.6010 INFO heartbeat ok"),
-    ("port", "Error: connect ECONNREFUSED 127.0.0.1:6010\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)"),
+    (
+        "port",
+        "Error: connect ECONNREFUSED 127.0.0.1:6010\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)",
+    ),
     ("listening", "Server listening on http://0.0.0.0:7002 (pid 3001)"),
     ("uuid", "request a1b2c3d4-6010-4abc-9000-ef1234567890 completed in 35ms"),
     ("ip", "client 192.168.60.10 connected from 10.30.0.1"),
     ("date-2002", "Copyright 2002-2026 Example Ltd. Printed 2026-03-01."),
-    ("mysql-2002", "SQLSTATE[HY000] [2002] Connection refused (Connection: mysql, SQL: select * from `orders` where `id` = 6010 limit 1)"),
-    ("mysql-error-2002", "ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (2)"),
-    ("postgres", 'ERROR:  duplicate key value violates unique constraint "orders_pkey"\nDETAIL:  Key (id)=(6010) already exists.'),
-    ("laravel-unrelated", '[2026-01-14 10:00:00] production.ERROR: Undefined variable $user {"userId":6010,"exception":"[object] (ErrorException(code: 0): Undefined variable $user at /var/www/html/app/Http/Controllers/OrderController.php:7002)"} []'),
-    ("paypal", '{"name":"INVALID_REQUEST","message":"Request is not well-formed, syntactically incorrect, or violates schema.","debug_id":"f1a2b3c4d5e6","details":[{"field":"/purchase_units/0/amount","issue":"INVALID_PARAMETER_VALUE"}]}'),
-    ("hub-success", '{"success": true, "data": {"balance": 600100, "currency": "NGN"}, "request_id": "e5f6a7b8-c9d0-1234-efab-345678901234", "processing_time": 7}'),
+    (
+        "mysql-2002",
+        "SQLSTATE[HY000] [2002] Connection refused (Connection: mysql, SQL: select * from `orders` where `id` = 6010 limit 1)",
+    ),
+    (
+        "mysql-error-2002",
+        "ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (2)",
+    ),
+    (
+        "postgres",
+        'ERROR:  duplicate key value violates unique constraint "orders_pkey"\nDETAIL:  Key (id)=(6010) already exists.',
+    ),
+    (
+        "laravel-unrelated",
+        '[2026-01-14 10:00:00] production.ERROR: Undefined variable $user {"userId":6010,"exception":"[object] (ErrorException(code: 0): Undefined variable $user at /var/www/html/app/Http/Controllers/OrderController.php:7002)"} []',
+    ),
+    (
+        "paypal",
+        '{"name":"INVALID_REQUEST","message":"Request is not well-formed, syntactically incorrect, or violates schema.","debug_id":"f1a2b3c4d5e6","details":[{"field":"/purchase_units/0/amount","issue":"INVALID_PARAMETER_VALUE"}]}',
+    ),
+    (
+        "hub-success",
+        '{"success": true, "data": {"balance": 600100, "currency": "NGN"}, "request_id": "e5f6a7b8-c9d0-1234-efab-345678901234", "processing_time": 7}',
+    ),
     ("empty", ""),
     ("whitespace", "   \n\t  \n"),
     ("order-number", "Order #6010 shipped to Lagos on 2026-01-14"),
     ("k8s", "Warning  BackOff  3m (x7002 over 2h)  kubelet  Back-off restarting failed container"),
     ("binary", "\x00\x01\x02\xff\xfe garbage \x7f\x80 \ufffd \x1b[31mred\x1b[0m"),
     ("generic-not-found", '{"error": "Not Found"}'),
-    ("java-npe", "java.lang.NullPointerException: Cannot invoke \"String.length()\" because \"<local1>\" is null\n\tat com.example.Pay.run(Pay.java:3000)"),
+    (
+        "java-npe",
+        'java.lang.NullPointerException: Cannot invoke "String.length()" because "<local1>" is null\n\tat com.example.Pay.run(Pay.java:3000)',
+    ),
 ]
 
 
