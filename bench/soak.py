@@ -47,7 +47,7 @@ SMALL_PASTES = [
     "6010",
     "429",
     f"2024-05-01 12:00:00 ERROR rukkyhub failed key={SECRET}&pin=4821 status=401 Invalid API key",
-    "Traceback (most recent call last):\n  File \"pay.py\", line 3, in <module>\n"
+    'Traceback (most recent call last):\n  File "pay.py", line 3, in <module>\n'
     "hub.ApiError: [7002] Service temporarily unavailable",
 ]
 
@@ -86,7 +86,9 @@ class Target:
         self.providers = sorted({provider for provider, _, _ in entries})
         connection.request("GET", "/")
         home = connection.getresponse().read().decode()
-        self.static = sorted(set(re.findall(r'(?:href|src)="(/static/[^"]+)"', home))) or ["/static/admin/css/base.css"]
+        self.static = sorted(set(re.findall(r'(?:href|src)="(/static/[^"]+)"', home))) or [
+            "/static/admin/css/base.css"
+        ]
         connection.close()
         words = [w for _, _, title in entries for w in re.findall(r"[a-z]{4,}", title.lower())]
         self.words = sorted(set(words))[:200] or ["balance"]
@@ -105,17 +107,35 @@ def build_requests(target: Target, rng: random.Random):
         return "api search", "GET", f"/api/v1/errors?search={rng.choice(target.words)}", None, {}
 
     def page_search():
-        return "page search", "GET", f"/search?q={rng.choice(target.words)}+{rng.choice(target.words)}", None, {}
+        return (
+            "page search",
+            "GET",
+            f"/search?q={rng.choice(target.words)}+{rng.choice(target.words)}",
+            None,
+            {},
+        )
 
     def diagnose_small():
         body = json.dumps({"body": rng.choice(SMALL_PASTES)})
         return "diagnose", "POST", "/api/v1/diagnose", body, json_headers
 
     def diagnose_text():
-        return "diagnose", "POST", "/api/v1/diagnose", rng.choice(SMALL_PASTES), {"Content-Type": "text/plain"}
+        return (
+            "diagnose",
+            "POST",
+            "/api/v1/diagnose",
+            rng.choice(SMALL_PASTES),
+            {"Content-Type": "text/plain"},
+        )
 
     def diagnose_large():
-        return "diagnose large", "POST", "/api/v1/diagnose", json.dumps({"body": rng.choice(large)}), json_headers
+        return (
+            "diagnose large",
+            "POST",
+            "/api/v1/diagnose",
+            json.dumps({"body": rng.choice(large)}),
+            json_headers,
+        )
 
     def batch():
         body = json.dumps([{"body": rng.choice(SMALL_PASTES)} for _ in range(10)])
@@ -130,8 +150,15 @@ def build_requests(target: Target, rng: random.Random):
         return "static", "GET", rng.choice(target.static), None, {}
 
     mix = [
-        (lookup, 22), (api_search, 10), (page_search, 8), (diagnose_small, 16), (diagnose_text, 4),
-        (diagnose_large, 2), (batch, 4), (page, 16), (static, 12),
+        (lookup, 22),
+        (api_search, 10),
+        (page_search, 8),
+        (diagnose_small, 16),
+        (diagnose_text, 4),
+        (diagnose_large, 2),
+        (batch, 4),
+        (page, 16),
+        (static, 12),
     ]
     makers = [maker for maker, weight in mix for _ in range(weight)]
     return lambda: rng.choice(makers)()
@@ -147,7 +174,9 @@ class Results:
         self.bytes = 0
         self.leaks = 0
 
-    def record(self, kind: str, status: int | None, seconds: float, body: bytes = b"", error: str = "") -> None:
+    def record(
+        self, kind: str, status: int | None, seconds: float, body: bytes = b"", error: str = ""
+    ) -> None:
         with self.lock:
             if status is not None:
                 self.latencies[kind].append(seconds)
@@ -165,7 +194,11 @@ def form_token(connection: http.client.HTTPConnection) -> tuple[str, str]:
     response = connection.getresponse()
     html = response.read().decode()
     cookie = next(
-        (c.split(";")[0] for h, c in response.getheaders() if h.lower() == "set-cookie" and c.startswith("csrftoken")),
+        (
+            c.split(";")[0]
+            for h, c in response.getheaders()
+            if h.lower() == "set-cookie" and c.startswith("csrftoken")
+        ),
         "",
     )
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
@@ -187,8 +220,11 @@ def client(host: str, port: int, choose, deadline: float, results: Results | Non
                     continue
             kind, method, path = "paste form", "POST", "/diagnose"
             body = urlencode({"csrfmiddlewaretoken": token, "body": rng.choice(SMALL_PASTES)})
-            headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
-                       "Referer": f"http://{host}:{port}/diagnose"}
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": cookie,
+                "Referer": f"http://{host}:{port}/diagnose",
+            }
         started = time.perf_counter()
         try:
             connection.request(method, path, body=body, headers=headers)
@@ -197,7 +233,9 @@ def client(host: str, port: int, choose, deadline: float, results: Results | Non
             elapsed = time.perf_counter() - started
             if results is not None:
                 ok = 200 <= response.status < 400
-                results.record(kind, response.status, elapsed, data, "" if ok else f"HTTP {response.status} on {kind}")
+                results.record(
+                    kind, response.status, elapsed, data, "" if ok else f"HTTP {response.status} on {kind}"
+                )
             if response.will_close:
                 connection.close()
         except (OSError, http.client.HTTPException) as exc:
@@ -232,7 +270,10 @@ def warm_everything(host: str, port: int, target: Target, count: int) -> None:
     every = [("GET", path, None, {}) for path in target.static + ["/", "/diagnose"]]
     every += [("GET", f"/{provider}", None, {}) for provider in target.providers]
     for provider, code, _ in target.entries:
-        every += [("GET", f"/{provider}/{code}", None, {}), ("GET", f"/api/v1/errors/{provider}/{code}", None, {})]
+        every += [
+            ("GET", f"/{provider}/{code}", None, {}),
+            ("GET", f"/api/v1/errors/{provider}/{code}", None, {}),
+        ]
     for word in target.words:
         every += [("GET", f"/search?q={word}", None, {}), ("GET", f"/api/v1/errors?search={word}", None, {})]
     every += [("POST", "/api/v1/diagnose", large, json_headers)] * 2
@@ -285,9 +326,22 @@ def start_gunicorn(workers: int, log_path: Path) -> tuple[subprocess.Popen, int]
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     log = open(log_path, "wb")  # noqa: SIM115 (kept open for the server's life)
     process = subprocess.Popen(
-        [gunicorn, "errorkb.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--access-logfile", "-", "--error-logfile", "-"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            gunicorn,
+            "errorkb.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--error-logfile",
+            "-",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -330,8 +384,10 @@ def main(argv=None) -> int:
         host = "127.0.0.1"
     try:
         target = Target(host, port)
-        print(f"soak: {len(target.entries)} entries, {len(target.static)} static files; "
-              f"{options.connections} connections for {options.duration:.0f} s after a {options.warmup:.0f} s warm-up")
+        print(
+            f"soak: {len(target.entries)} entries, {len(target.static)} static files; "
+            f"{options.connections} connections for {options.duration:.0f} s after a {options.warmup:.0f} s warm-up"
+        )
 
         def choose_for(i):
             return build_requests(target, random.Random(1000 + i))
@@ -368,12 +424,20 @@ def main(argv=None) -> int:
     total = len(all_latencies)
     fives = sum(count for status, count in results.statuses.items() if status >= 500)
     errors = sum(results.errors.values())
-    print(f"requests: {total:,} in {elapsed:.1f} s ({total / elapsed:,.0f}/s), {results.bytes / 1e6:,.1f} MB answered")
-    print("statuses: " + ", ".join(f"{status}: {count:,}" for status, count in sorted(results.statuses.items())))
-    print(f"latency: p50 {percentile(all_latencies, 0.5) * 1000:.1f} ms, p99 {percentile(all_latencies, 0.99) * 1000:.1f} ms")
+    print(
+        f"requests: {total:,} in {elapsed:.1f} s ({total / elapsed:,.0f}/s), {results.bytes / 1e6:,.1f} MB answered"
+    )
+    print(
+        "statuses: " + ", ".join(f"{status}: {count:,}" for status, count in sorted(results.statuses.items()))
+    )
+    print(
+        f"latency: p50 {percentile(all_latencies, 0.5) * 1000:.1f} ms, p99 {percentile(all_latencies, 0.99) * 1000:.1f} ms"
+    )
     for kind, values in sorted(results.latencies.items()):
-        print(f"  {kind:15} {len(values):7,}  p50 {percentile(values, 0.5) * 1000:7.1f} ms  "
-              f"p99 {percentile(values, 0.99) * 1000:8.1f} ms  max {max(values) * 1000:8.1f} ms")
+        print(
+            f"  {kind:15} {len(values):7,}  p50 {percentile(values, 0.5) * 1000:7.1f} ms  "
+            f"p99 {percentile(values, 0.99) * 1000:8.1f} ms  max {max(values) * 1000:8.1f} ms"
+        )
     for error, count in results.errors.most_common(10):
         print(f"  error: {error}: {count:,}")
 
@@ -383,20 +447,25 @@ def main(argv=None) -> int:
         replaced = len(rss_start) - len(common)
         growths = [(rss_end[pid] - rss_start[pid]) / rss_start[pid] for pid in common]
         growth = max(growths) if growths else None
-        print("worker RSS (MB) after warm-up → end: " + ", ".join(
-            f"{rss_start[pid] / 1024:.1f} → {rss_end[pid] / 1024:.1f}" for pid in common
-        ) + (f" ({replaced} worker(s) replaced during the run)" if replaced else ""))
+        print(
+            "worker RSS (MB) after warm-up → end: "
+            + ", ".join(f"{rss_start[pid] / 1024:.1f} → {rss_end[pid] / 1024:.1f}" for pid in common)
+            + (f" ({replaced} worker(s) replaced during the run)" if replaced else "")
+        )
     if process and samples:
-        print("total worker RSS over the run (MB): " + ", ".join(
-            f"{seconds:.0f} s {kb / 1024:.1f}" for seconds, kb in samples
-        ))
+        print(
+            "total worker RSS over the run (MB): "
+            + ", ".join(f"{seconds:.0f} s {kb / 1024:.1f}" for seconds, kb in samples)
+        )
     log = log_path.read_text(errors="replace") if log_path.exists() else ""
     if log:
         tracebacks = log.count("Traceback")
         timeouts = log.count("WORKER TIMEOUT")
         log_leaks = log.count(SECRET) + log.count(HASH)
-        print(f"gunicorn log: {log.count(chr(10)):,} lines, {tracebacks} tracebacks, {timeouts} worker timeouts, "
-              f"{log_leaks} secrets")
+        print(
+            f"gunicorn log: {log.count(chr(10)):,} lines, {tracebacks} tracebacks, {timeouts} worker timeouts, "
+            f"{log_leaks} secrets"
+        )
     else:
         tracebacks = timeouts = log_leaks = 0
 
@@ -409,9 +478,14 @@ def main(argv=None) -> int:
         target_line("worker RSS growth < 10%", growth < 0.10, f"largest growth {growth * 100:+.1f}%")
     else:
         target_line("worker RSS growth < 10%", False, "not measured (no local gunicorn)")
-    target_line("no secret echoed", results.leaks == 0 and log_leaks == 0,
-                f"{results.leaks} responses, {log_leaks} log lines")
-    target_line("no worker crash", tracebacks == 0 and timeouts == 0, f"{tracebacks} tracebacks, {timeouts} timeouts")
+    target_line(
+        "no secret echoed",
+        results.leaks == 0 and log_leaks == 0,
+        f"{results.leaks} responses, {log_leaks} log lines",
+    )
+    target_line(
+        "no worker crash", tracebacks == 0 and timeouts == 0, f"{tracebacks} tracebacks, {timeouts} timeouts"
+    )
     print(f"soak: gunicorn log kept at {log_path}")
     met = fives == 0 and errors == 0 and total > 0 and growth is not None and growth < 0.10
     return 0 if met or not options.strict else 1

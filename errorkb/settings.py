@@ -79,7 +79,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "errorkb.web.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -87,6 +86,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "errorkb.urls"
+# Session storage: the default cookie storage builds a signer on every request.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 WSGI_APPLICATION = "errorkb.wsgi.application"
 APPEND_SLASH = False
 
@@ -115,6 +116,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A locked or busy SQLite file should fail fast (and be answered with a 503),
     # not hold a worker for the default five seconds.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 2
+    # A 64 MB page cache: broad full-text searches (a bare status like 429) touch many rows.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA cache_size=-65536"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

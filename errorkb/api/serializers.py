@@ -11,7 +11,17 @@ class CategorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Category
-        fields = ["provider", "slug", "name", "description", "range", "range_start", "range_end", "other_names", "notes"]
+        fields = [
+            "provider",
+            "slug",
+            "name",
+            "description",
+            "range",
+            "range_start",
+            "range_end",
+            "other_names",
+            "notes",
+        ]
 
 
 class ProviderSerializer(serializers.ModelSerializer):
@@ -22,8 +32,18 @@ class ProviderSerializer(serializers.ModelSerializer):
     class Meta:
         model = Provider
         fields = [
-            "slug", "name", "summary", "base_url", "docs_url", "envelope", "envelope_example",
-            "authentication", "notes", "entry_count", "categories", "url",
+            "slug",
+            "name",
+            "summary",
+            "base_url",
+            "docs_url",
+            "envelope",
+            "envelope_example",
+            "authentication",
+            "notes",
+            "entry_count",
+            "categories",
+            "url",
         ]
 
     def get_url(self, provider) -> str:
@@ -56,9 +76,25 @@ class ErrorEntrySerializer(RelatedEntrySerializer):
     class Meta:
         model = ErrorEntry
         fields = [
-            "provider", "code", "kind", "title", "message", "match_forms", "http_status",
-            "http_status_basis", "category", "description", "causes", "remedy", "retryable",
-            "retry", "example", "related", "source", "notes", "url",
+            "provider",
+            "code",
+            "kind",
+            "title",
+            "message",
+            "match_forms",
+            "http_status",
+            "http_status_basis",
+            "category",
+            "description",
+            "causes",
+            "remedy",
+            "retryable",
+            "retry",
+            "example",
+            "related",
+            "source",
+            "notes",
+            "url",
         ]
 
     def get_category(self, entry) -> dict | None:

@@ -125,7 +125,9 @@ class ErrorDetail(LeanAPIMixin, APIView):
 
 class DiagnoseRequest(serializers.Serializer):
     body = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="The paste, as it is.")
-    provider = serializers.CharField(required=False, allow_null=True, allow_blank=True, help_text="A provider slug, if known.")
+    provider = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, help_text="A provider slug, if known."
+    )
     http_status = serializers.IntegerField(required=False, allow_null=True, min_value=100, max_value=599)
 
     def validate_body(self, value: str) -> str:
@@ -181,7 +183,11 @@ EXAMPLE_123HUB = OpenApiExample(
 )
 EXAMPLE_RUKKYHUB = OpenApiExample(
     "A RukkyHub rate limit with a hint",
-    value={"body": '{"error": "Rate limit exceeded", "reset_in": 37}', "provider": "rukkyhub", "http_status": 429},
+    value={
+        "body": '{"error": "Rate limit exceeded", "reset_in": 37}',
+        "provider": "rukkyhub",
+        "http_status": 429,
+    },
     request_only=True,
 )
 
@@ -207,7 +213,9 @@ class Diagnose(LeanAPIMixin, APIView):
     parser_classes = [JSONParser, PlainTextParser]
     throttle_scope = "diagnose"
 
-    @extend_schema(request=DiagnoseRequest, responses={200: dict}, examples=[EXAMPLE_123HUB, EXAMPLE_RUKKYHUB])
+    @extend_schema(
+        request=DiagnoseRequest, responses={200: dict}, examples=[EXAMPLE_123HUB, EXAMPLE_RUKKYHUB]
+    )
     def post(self, request):
         return json_response(JSON.render(run_diagnosis(request, request.data)))
 

@@ -13,6 +13,9 @@ def catalogue_changed(**kwargs) -> None:
     if kwargs.get("raw"):
         # loaddata: the loading command bumps the version once when it is done.
         return
+    connection = transaction.get_connection()
+    if any(func is _bump for _, func, _ in connection.run_on_commit):
+        return  # one bump per transaction is enough
     transaction.on_commit(_bump)
 
 

@@ -77,10 +77,7 @@ def snapshot_from_database(version: int = 0) -> dict:
     return snapshot_from_rows(
         list(providers),
         [{**c, "provider": c.pop("provider_slug")} for c in categories],
-        [
-            {**e, "provider": e.pop("provider_slug"), "category": e.pop("category_slug")}
-            for e in entries
-        ],
+        [{**e, "provider": e.pop("provider_slug"), "category": e.pop("category_slug")} for e in entries],
         version=version,
     )
 
@@ -151,10 +148,16 @@ class _SnapshotCache:
         return value
 
     def _check_version(self) -> None:
-        if self._version is not None and time.monotonic() - self._checked_at < settings.ERRORKB_CATALOGUE_REFRESH_SECONDS:
+        if (
+            self._version is not None
+            and time.monotonic() - self._checked_at < settings.ERRORKB_CATALOGUE_REFRESH_SECONDS
+        ):
             return
         with self._lock:
-            if self._version is not None and time.monotonic() - self._checked_at < settings.ERRORKB_CATALOGUE_REFRESH_SECONDS:
+            if (
+                self._version is not None
+                and time.monotonic() - self._checked_at < settings.ERRORKB_CATALOGUE_REFRESH_SECONDS
+            ):
                 return
             from .models import CatalogueVersion
 

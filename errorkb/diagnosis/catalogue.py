@@ -89,10 +89,12 @@ class Entry:
     retry_note: str
     retryable: bool
     url: str
+    norm: str = ""  # the message normalized (case, punctuation, spacing)
+    key: tuple[str, str] = ("", "")
 
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.provider, self.code)
+    def __post_init__(self) -> None:
+        self.norm = normalize(self.message)
+        self.key = (self.provider, self.code)
 
 
 @dataclass(slots=True, eq=False)

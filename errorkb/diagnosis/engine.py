@@ -30,7 +30,7 @@ from .result import (
     parse_details,
     shown_text,
 )
-from .text import ascii_lower, clip
+from .text import ascii_lower, clip, normalize
 
 MAX_PASTE = 2_000_000  # characters analysed; the web and API layers cap pastes at 1 MB before this
 MAX_MATCHES = 5
@@ -120,8 +120,11 @@ def diagnose(
     extraction = _extract(text, pieces, catalogue)
     if cut_short:
         extraction.truncated = True
-    redactions = tuple(dict.fromkeys(r for _, piece in [(0, shown), *pieces] for r in piece.redactions))
-    key_providers = frozenset().union(shown.providers, *(piece.providers for _, piece in pieces))
+    if len(pieces) == 1 and pieces[0][1] is shown:
+        redactions, key_providers = shown.redactions, shown.providers
+    else:
+        redactions = tuple(dict.fromkeys(r for _, piece in [(0, shown), *pieces] for r in piece.redactions))
+        key_providers = frozenset().union(shown.providers, *(piece.providers for _, piece in pieces))
 
     paste_providers: dict[str, str] = {}
     for _, host, slugs in extraction.hosts:
@@ -260,7 +263,20 @@ def _decide(
 
     # Messages, field errors, documented phrases found in free text.
     preferred = frozenset(providers)
+    code_messages = {candidates[k].entry.norm: candidates[k] for k in strong_codes} if strong_codes else None
     for evidence in unit.messages:
+        if code_messages and evidence.source == "envelope":
+            # The body's code already names an entry; its message confirming it is all we need.
+            agreeing = code_messages.get(normalize(evidence.text))
+            if agreeing is not None:
+                exact = evidence.text.strip() == agreeing.entry.message
+                agreeing.message_score = max(agreeing.message_score, 0.92 if exact else 0.9)
+                agreeing.reason(
+                    "message matches exactly"
+                    if exact
+                    else "message matches once case and punctuation are ignored"
+                )
+                continue
         fuzzy = evidence.source != "field"
         prefer = preferred | evidence.providers if len(evidence.providers) <= 50 else preferred
         others = 0
@@ -400,14 +416,15 @@ def _decide(
                 )
 
     scored = [(c.score, c) for c in candidates.values()]
-    scored.sort(
-        key=lambda pair: (
-            -pair[0],
-            KIND_ORDER.get(pair[1].entry.kind, 3),
-            pair[1].entry.provider,
-            pair[1].entry.code,
+    if len(scored) > 1:
+        scored.sort(
+            key=lambda pair: (
+                -pair[0],
+                KIND_ORDER.get(pair[1].entry.kind, 3),
+                pair[1].entry.provider,
+                pair[1].entry.code,
+            )
         )
-    )
     ambiguous = False
     if len(scored) >= 2 and scored[0][1].entry.kind != "http_status":
         (first_score, _), (second_score, second) = scored[0], scored[1]
@@ -498,8 +515,8 @@ def _status_only_unit(extraction: Extraction, length: int) -> Unit:
 
 def _pick_top(results: list[_UnitResult]) -> _UnitResult | None:
     """The error to headline: the surest; among equals, the most frequent, then the first."""
-    if not results:
-        return None
+    if len(results) <= 1:
+        return results[0] if results else None
     counts: dict[tuple[str, str], int] = {}
     for result in results:
         if result.matches:
@@ -516,6 +533,10 @@ def _pick_top(results: list[_UnitResult]) -> _UnitResult | None:
 
 
 def _summary(results: list[_UnitResult]) -> tuple[dict, ...]:
+    """The errors grouped by entry, most frequent first."""
+    if len(results) == 1 and results[0].matches and results[0].matches[0].confident:
+        entry = results[0].matches[0].entry
+        return ({"provider": entry.provider, "code": entry.code, "title": entry.title, "count": 1},)
     groups: dict[tuple, dict] = {}
     for result in results:
         if result.matches and result.matches[0].confident:

@@ -321,10 +321,13 @@ def extract(text: str, catalogue: Catalogue) -> Extraction:
                     break
 
     units = [u for u in units if u.has_evidence]
-    units.sort(key=lambda u: u.start)
+    if len(units) > 1:
+        units.sort(key=lambda u: u.start)
     number_lines(text, units)
-    units = _merge_neighbours(text, units)
-    _attach_ambient(units, statuses, rate_limit, dates)
+    if len(units) > 1:
+        units = _merge_neighbours(text, units)
+    if statuses or rate_limit or dates:
+        _attach_ambient(units, statuses, rate_limit, dates)
     return Extraction(units, statuses, hosts, rate_limit, dates, tuple(named), truncated)
 
 
@@ -444,7 +447,7 @@ class _Region:
         text = self.text
         found: list[Parsed] = []
         print_r = []
-        if "=>" in text[start:end] if end - start < 200_000 else True:
+        if text.find("=>", start, end) >= 0:
             print_r = [m.start() for m in PRINT_R_START_RE.finditer(text, start, end)]
         position = start
         attempts = 0
@@ -898,7 +901,7 @@ def _status_in(node: dict) -> int | None:
 
 
 def _dotted(path: tuple, key: str) -> str:
-    return ".".join(map(str, (*path, key))) if path else key
+    return clip(".".join(map(str, (*path, key))) if path else key, 200)
 
 
 def _bounded(value, depth: int = 0):

@@ -91,7 +91,19 @@ def _class_escape(char: str) -> str:
 
 
 def clip(value: str, limit: int = 300) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    """A string fit for the answer: at most `limit` characters, and encodable as UTF-8.
+
+    JSON escapes like \\ud800 decode to lone surrogates, which no UTF-8 encoder (the API's
+    renderer included) accepts; they become U+FFFD here.
+    """
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            value = value.encode("utf-8", "replace").decode("utf-8")
+    return value
 
 
 def parse_int(value) -> int | None:

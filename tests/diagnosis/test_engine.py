@@ -306,3 +306,13 @@ def test_a_catalogue_with_no_providers_still_answers():
     empty = Catalogue.from_snapshot({"version": 1, "providers": [], "categories": [], "entries": []})
     assert diagnose("6010", empty).matches == ()
     assert empty.provider_slugs == ()
+
+
+def test_the_answer_always_encodes_as_utf8_even_from_escaped_lone_surrogates(catalogue):
+    pastes = [
+        '{"error": "Insufficient balance \\ud800", "errors": {"a\\udc00": ["x\\ud800"]}}',
+        '{"success":false,"error":{"code":6010,"message":"x","details":{"d\\ud800":"\\udc01"}},"request_id":"\\ud800"}',
+        'code=6010 message="\\ud800"',
+    ]
+    for paste in pastes:
+        json.dumps(diagnose(paste, catalogue).to_dict(), ensure_ascii=False).encode("utf-8")

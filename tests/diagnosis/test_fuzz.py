@@ -28,8 +28,20 @@ from errorkb.diagnosis import Catalogue, diagnose
 
 pytestmark = pytest.mark.slow
 
-KEYS = ("provider", "http_status", "category", "matches", "ambiguous", "context", "advice", "redactions",
-        "redacted_text", "highlights", "errors", "summary")
+KEYS = (
+    "provider",
+    "http_status",
+    "category",
+    "matches",
+    "ambiguous",
+    "context",
+    "advice",
+    "redactions",
+    "redacted_text",
+    "highlights",
+    "errors",
+    "summary",
+)
 SMALL_GUARD, BIG_GUARD = 2.0, 10.0
 SOUP_INPUTS = 92_000
 
@@ -42,7 +54,9 @@ def catalogue():
 @pytest.fixture(scope="module")
 def messages():
     snapshot = snapshot_from_fixtures(default_fixture_paths())
-    return [e["message"] or e["title"] for e in snapshot["entries"]] + [e["code"] for e in snapshot["entries"]]
+    return [e["message"] or e["title"] for e in snapshot["entries"]] + [
+        e["code"] for e in snapshot["entries"]
+    ]
 
 
 class Stats:
@@ -65,7 +79,9 @@ class Stats:
         return result
 
     def report(self) -> str:
-        line = f"fuzz {self.name}: {self.count:,} inputs, worst {self.worst * 1000:.1f} ms ({self.worst_input})"
+        line = (
+            f"fuzz {self.name}: {self.count:,} inputs, worst {self.worst * 1000:.1f} ms ({self.worst_input})"
+        )
         print("\n" + line)
         return line
 
@@ -74,18 +90,115 @@ PROVIDERS = st.sampled_from([None, None, "123hub", "rukkyhub"])
 STATUSES = st.one_of(st.none(), st.integers(100, 599))
 
 FRAGMENTS = [
-    '"', "'", "\\", '\\"', "{", "}", "[", "]", ":", ",", "=", "&", "?", "/", "<", ">", "> ", "< ", "*",
-    " ", "  ", "\t", "\n", "\r\n", "\x00", "\u00a0", "\u200b", "é", "😀", "\udcff",
-    '"code":', '"code": ', '"message":', '"error":', '"errors":', '"success": false', '"request_id":',
-    '"details":', '"context":', '"reset_in":', "null", "true", "false", "NaN", "-", ".", "e+",
-    "HTTP/1.1 ", "HTTP/2 ", "HTTP/1.1 429 Too Many Requests", "HTTP/1.1 400 Bad Request", "status=",
-    "X-API-KEY: ", "x-api-key:", "X-Data-Hash: ", "Authorization: Bearer ", "Cookie: ", "Set-Cookie: ",
-    "key=", "pin=", "api_key=", "password=", "token=", "-H ", "--header ", "curl ", "-d ", "?key=", "&pin=",
-    "rk_live_", "Bearer ", "Basic ", "eyJ", "://", "https://rukkyhub.com/api/v1/", "api.123hub.pro",
-    "ERROR", "WARN", "Traceback (most recent call last):", "File \"x.py\", line 1", "raise ", "Error: ",
-    "array(1) {", "=>", "string(4)", "b'", "u'", "dict(", "{'", "':", "AxiosError", "config:",
-    "error ", "code ", "Error code ", "#", "0", "1", "2", "6010", "1000", "7002", "9999", "429", "500", "404",
-    "12345678901234567890", "-1", "1e309",
+    '"',
+    "'",
+    "\\",
+    '\\"',
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ",",
+    "=",
+    "&",
+    "?",
+    "/",
+    "<",
+    ">",
+    "> ",
+    "< ",
+    "*",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\r\n",
+    "\x00",
+    "\u00a0",
+    "\u200b",
+    "é",
+    "😀",
+    "\udcff",
+    '"code":',
+    '"code": ',
+    '"message":',
+    '"error":',
+    '"errors":',
+    '"success": false',
+    '"request_id":',
+    '"details":',
+    '"context":',
+    '"reset_in":',
+    "null",
+    "true",
+    "false",
+    "NaN",
+    "-",
+    ".",
+    "e+",
+    "HTTP/1.1 ",
+    "HTTP/2 ",
+    "HTTP/1.1 429 Too Many Requests",
+    "HTTP/1.1 400 Bad Request",
+    "status=",
+    "X-API-KEY: ",
+    "x-api-key:",
+    "X-Data-Hash: ",
+    "Authorization: Bearer ",
+    "Cookie: ",
+    "Set-Cookie: ",
+    "key=",
+    "pin=",
+    "api_key=",
+    "password=",
+    "token=",
+    "-H ",
+    "--header ",
+    "curl ",
+    "-d ",
+    "?key=",
+    "&pin=",
+    "rk_live_",
+    "Bearer ",
+    "Basic ",
+    "eyJ",
+    "://",
+    "https://rukkyhub.com/api/v1/",
+    "api.123hub.pro",
+    "ERROR",
+    "WARN",
+    "Traceback (most recent call last):",
+    'File "x.py", line 1',
+    "raise ",
+    "Error: ",
+    "array(1) {",
+    "=>",
+    "string(4)",
+    "b'",
+    "u'",
+    "dict(",
+    "{'",
+    "':",
+    "AxiosError",
+    "config:",
+    "error ",
+    "code ",
+    "Error code ",
+    "#",
+    "0",
+    "1",
+    "2",
+    "6010",
+    "1000",
+    "7002",
+    "9999",
+    "429",
+    "500",
+    "404",
+    "12345678901234567890",
+    "-1",
+    "1e309",
 ]
 
 
@@ -115,13 +228,37 @@ SECRET_KEY = "rk_live_Qx7fT2mZp9LwR4vKs8Jd"  # inserted into some inputs: it mus
 
 def json_values():
     scalars = st.one_of(
-        st.none(), st.booleans(), st.integers(-(10**30), 10**30), st.floats(allow_nan=False, allow_infinity=False),
-        st.text(max_size=40), st.sampled_from(["Payment does not exist", "Insufficient balance", "Rate limit exceeded"]),
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**30), 10**30),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(max_size=40),
+        st.sampled_from(["Payment does not exist", "Insufficient balance", "Rate limit exceeded"]),
     )
-    keys = st.one_of(st.sampled_from(["error", "errors", "code", "message", "success", "request_id", "details",
-                                      "context", "reset_in", "key", "pin", "data"]), st.text(max_size=10))
-    return st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=5),
-                                                          st.dictionaries(keys, inner, max_size=5)), max_leaves=30)
+    keys = st.one_of(
+        st.sampled_from(
+            [
+                "error",
+                "errors",
+                "code",
+                "message",
+                "success",
+                "request_id",
+                "details",
+                "context",
+                "reset_in",
+                "key",
+                "pin",
+                "data",
+            ]
+        ),
+        st.text(max_size=10),
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(keys, inner, max_size=5)),
+        max_leaves=30,
+    )
 
 
 HYPOTHESIS = settings(
@@ -137,7 +274,9 @@ def test_hypothesis_strategies(catalogue):
     stats = Stats("hypothesis")
 
     @HYPOTHESIS
-    @given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=600), PROVIDERS, STATUSES)
+    @given(
+        st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=600), PROVIDERS, STATUSES
+    )
     def any_text(text, provider, status):
         stats.run(catalogue, text, provider, status)
 
@@ -150,13 +289,29 @@ def test_hypothesis_strategies(catalogue):
     @HYPOTHESIS
     @given(json_values(), st.booleans(), STATUSES)
     def any_json(value, pretty, status):
-        stats.run(catalogue, json.dumps(value, indent=2 if pretty else None, ensure_ascii=False), None, status)
+        stats.run(
+            catalogue, json.dumps(value, indent=2 if pretty else None, ensure_ascii=False), None, status
+        )
 
     @HYPOTHESIS
     @given(
         st.integers(100, 599),
-        st.lists(st.tuples(st.sampled_from(["X-API-KEY", "Content-Type", "X-Data-Hash", "Retry-After",
-                                            "Set-Cookie", "X-RateLimit-Reset"]), st.text(max_size=40)), max_size=6),
+        st.lists(
+            st.tuples(
+                st.sampled_from(
+                    [
+                        "X-API-KEY",
+                        "Content-Type",
+                        "X-Data-Hash",
+                        "Retry-After",
+                        "Set-Cookie",
+                        "X-RateLimit-Reset",
+                    ]
+                ),
+                st.text(max_size=40),
+            ),
+            max_size=6,
+        ),
         json_values(),
         st.sampled_from(["", "> ", "< "]),
     )
@@ -197,11 +352,18 @@ def test_seeded_fragment_soup(catalogue, messages):
 def pathological_inputs():
     rng = random.Random(99)
     mb = 1_000_000
-    yield "random bytes, replaced", bytes(rng.randrange(256) for _ in range(200_000)).decode("utf-8", "replace")
-    yield "random bytes, surrogateescape", bytes(rng.randrange(256) for _ in range(200_000)).decode(
-        "utf-8", "surrogateescape"
+    yield (
+        "random bytes, replaced",
+        bytes(rng.randrange(256) for _ in range(200_000)).decode("utf-8", "replace"),
     )
-    yield "invalid UTF-8 runs", (b"\xff\xfe\xc3(\xa0\xa1\xe2\x28\xa1\xf0\x28\x8c\xbc" * 20_000).decode("utf-8", "replace")
+    yield (
+        "random bytes, surrogateescape",
+        bytes(rng.randrange(256) for _ in range(200_000)).decode("utf-8", "surrogateescape"),
+    )
+    yield (
+        "invalid UTF-8 runs",
+        (b"\xff\xfe\xc3(\xa0\xa1\xe2\x28\xa1\xf0\x28\x8c\xbc" * 20_000).decode("utf-8", "replace"),
+    )
     yield "lone surrogates", "\udcff\ud800" * 50_000
     for depth in (5_000, 50_000):
         yield f"[[[ x{depth}", "[" * depth + "]" * depth
@@ -218,17 +380,48 @@ def pathological_inputs():
     yield "1 MB of words", "insufficient balance " * (mb // 21)
     yield "1 MB JSON string", '{"error": "' + "x" * (mb - 20) + '"}'
     for name, run in [
-        ("quotes", '"'), ("single quotes", "'"), ("backslashes", "\\"), ("escaped quotes", '\\"'),
-        ("braces", "{"), ("closing braces", "}"), ("brackets", "["), ("spaces", " "), ("tabs", "\t"),
-        ("newlines", "\n"), ("CRLF", "\r\n"), ("colons", ":"), ("equals", "="), ("ampersands", "&"),
-        ("HTTP/1.1 ", "HTTP/1.1 "), ('"code":', '"code":'), ('"code": 6010,', '"code": 6010,'),
-        ('"message":', '"message":'), ('"error":', '"error": '), ('"errors": {"a": [', '"errors": {"a": ['),
-        ("X-API-KEY: ", "X-API-KEY: "), ("> headers", "> X-API-KEY: a\n"), ("key=", "key="), ("pin=", "&pin="),
-        ("rk_live_", "rk_live_"), ("Bearer ", "Authorization: Bearer "), ("-H '", "-H 'X-API-KEY: "),
-        ("eyJ", "eyJ"), ("://", "://a:"), ("hex", "0123456789abcdef"), ("digits and spaces", "1 "),
-        ("error words", "error code "), ("php", '["key"]=> string(4) '), ("python repr", "{'key': '"),
-        ("less-than", "<"), ("percent", "%"), ("NUL", "\x00"), ("combining", "e\u0301"), ("emoji", "😀"),
-        ("password-ish names", "x-very-long-name-password"), ("dashes", "a-"), ("underscores", "_"),
+        ("quotes", '"'),
+        ("single quotes", "'"),
+        ("backslashes", "\\"),
+        ("escaped quotes", '\\"'),
+        ("braces", "{"),
+        ("closing braces", "}"),
+        ("brackets", "["),
+        ("spaces", " "),
+        ("tabs", "\t"),
+        ("newlines", "\n"),
+        ("CRLF", "\r\n"),
+        ("colons", ":"),
+        ("equals", "="),
+        ("ampersands", "&"),
+        ("HTTP/1.1 ", "HTTP/1.1 "),
+        ('"code":', '"code":'),
+        ('"code": 6010,', '"code": 6010,'),
+        ('"message":', '"message":'),
+        ('"error":', '"error": '),
+        ('"errors": {"a": [', '"errors": {"a": ['),
+        ("X-API-KEY: ", "X-API-KEY: "),
+        ("> headers", "> X-API-KEY: a\n"),
+        ("key=", "key="),
+        ("pin=", "&pin="),
+        ("rk_live_", "rk_live_"),
+        ("Bearer ", "Authorization: Bearer "),
+        ("-H '", "-H 'X-API-KEY: "),
+        ("eyJ", "eyJ"),
+        ("://", "://a:"),
+        ("hex", "0123456789abcdef"),
+        ("digits and spaces", "1 "),
+        ("error words", "error code "),
+        ("php", '["key"]=> string(4) '),
+        ("python repr", "{'key': '"),
+        ("less-than", "<"),
+        ("percent", "%"),
+        ("NUL", "\x00"),
+        ("combining", "e\u0301"),
+        ("emoji", "😀"),
+        ("password-ish names", "x-very-long-name-password"),
+        ("dashes", "a-"),
+        ("underscores", "_"),
     ]:
         yield f"run of {name} (100 KB)", run * (100_000 // len(run) + 1)
         yield f"run of {name} then a letter", run * (20_000 // len(run) + 1) + "!"

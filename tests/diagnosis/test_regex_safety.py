@@ -146,15 +146,23 @@ def literal_patterns(found: dict) -> int:
                     continue
                 if not (isinstance(node.func.value, ast.Name) and node.func.value.id == "re"):
                     continue
-                if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(
-                    node.args[0].value, str
+                if (
+                    not node.args
+                    or not isinstance(node.args[0], ast.Constant)
+                    or not isinstance(node.args[0].value, str)
                 ):
                     continue
                 flags = 0
                 for arg in list(node.args[1:]) + [k.value for k in node.keywords if k.arg == "flags"]:
                     for name in ast.walk(arg):
-                        if isinstance(name, ast.Attribute) and isinstance(name.value, ast.Name) and name.value.id == "re":
-                            flags |= getattr(re, name.attr, 0) if isinstance(getattr(re, name.attr, 0), int) else 0
+                        if (
+                            isinstance(name, ast.Attribute)
+                            and isinstance(name.value, ast.Name)
+                            and name.value.id == "re"
+                        ):
+                            flags |= (
+                                getattr(re, name.attr, 0) if isinstance(getattr(re, name.attr, 0), int) else 0
+                            )
                 try:
                     compiled = re.compile(node.args[0].value, flags)
                 except re.error:
@@ -183,7 +191,12 @@ def how_used(names: set[str], source: str) -> set[str]:
         if name.startswith("re."):
             methods.add(name[3:])
         elif name:
-            methods |= set(re.findall(rf"\b{re.escape(name)}\.(search|match|fullmatch|finditer|findall|sub|subn|split)\(", source))
+            methods |= set(
+                re.findall(
+                    rf"\b{re.escape(name)}\.(search|match|fullmatch|finditer|findall|sub|subn|split)\(",
+                    source,
+                )
+            )
     return methods or {"search"}
 
 

@@ -8,7 +8,11 @@ from rest_framework.exceptions import APIException
 from errorkb.api.views import DiagnoseRequest, diagnose_values
 
 values = st.one_of(
-    st.none(), st.booleans(), st.integers(-1000, 1000), st.floats(allow_nan=False), st.text(max_size=20),
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(allow_nan=False),
+    st.text(max_size=20),
     st.sampled_from(["123hub", " rukkyhub ", "", "  ", "429", "\x00", "\ud800", "a\x00b"]),
 )
 requests = st.fixed_dictionaries(

@@ -58,12 +58,17 @@ def test_the_engine_diagnoses_a_synthetic_paste(generated):
             node = node.setdefault(key, {})
         node[last] = value
     result = diagnose(json.dumps({**dict.fromkeys(envelope["signature"], "x"), **body}), catalogue).to_dict()
-    assert (result["matches"][0]["provider"], result["matches"][0]["code"]) == (entry["provider"], entry["code"])
+    assert (result["matches"][0]["provider"], result["matches"][0]["code"]) == (
+        entry["provider"],
+        entry["code"],
+    )
 
 
 def test_the_real_pastes_still_find_the_real_entries(generated):
     catalogue = Catalogue.from_snapshot(generated)
-    paste = '{"success": false, "error": {"code": 6010, "message": "Payment does not exist"}, "request_id": "x"}'
+    paste = (
+        '{"success": false, "error": {"code": 6010, "message": "Payment does not exist"}, "request_id": "x"}'
+    )
     top = diagnose(paste, catalogue).to_dict()["matches"][0]
     assert (top["provider"], top["code"]) == ("123hub", "6010")
 
@@ -71,7 +76,11 @@ def test_the_real_pastes_still_find_the_real_entries(generated):
 def test_it_loads_the_database_again_without_duplicates(tmp_path):
     for _ in range(2):
         call_command(
-            "generate_catalogue", providers=3, entries=90, output=tmp_path / "c.json", database=True,
+            "generate_catalogue",
+            providers=3,
+            entries=90,
+            output=tmp_path / "c.json",
+            database=True,
             stdout=open("/dev/null", "w"),
         )
     assert Provider.objects.count() == 2 + 3
@@ -79,4 +88,4 @@ def test_it_loads_the_database_again_without_duplicates(tmp_path):
     assert ErrorEntry.objects.exclude(provider__slug__startswith="synth-").count() == 47
     assert Category.objects.filter(provider__slug__startswith="synth-").exists()
     title = ErrorEntry.objects.filter(provider__slug="synth-0000").first().title
-    assert ("synth-0000" in {e.provider.slug for e in ErrorEntry.objects.search(title)})
+    assert "synth-0000" in {e.provider.slug for e in ErrorEntry.objects.search(title)}

@@ -13,7 +13,11 @@ def found(query):
 
 
 def test_it_finds_a_word_of_a_message():
-    assert set(found("insufficient")) == {("123hub", "6004"), ("rukkyhub", "low-balance"), ("rukkyhub", "400")}
+    assert set(found("insufficient")) == {
+        ("123hub", "6004"),
+        ("rukkyhub", "low-balance"),
+        ("rukkyhub", "400"),
+    }
 
 
 def test_every_word_must_appear():
@@ -46,7 +50,9 @@ def test_a_slug_code_is_found_whole():
     assert found("low-balance")[0] == ("rukkyhub", "low-balance")
 
 
-@pytest.mark.parametrize("query", ['"payment', "payment OR", "NEAR(payment", "pay*", "-payment", "col:payment", "'"])
+@pytest.mark.parametrize(
+    "query", ['"payment', "payment OR", "NEAR(payment", "pay*", "-payment", "col:payment", "'"]
+)
 def test_search_syntax_in_a_query_is_only_text(query):
     found(query)  # no database error
 
@@ -64,7 +70,11 @@ def test_the_index_follows_creates_edits_and_deletes():
     entry.save()
     assert found("zebrafish") == []
     new = ErrorEntry.objects.create(
-        provider=Provider.objects.get(slug="123hub"), code="6999", kind="code", title="Okapi refused", message="x"
+        provider=Provider.objects.get(slug="123hub"),
+        code="6999",
+        kind="code",
+        title="Okapi refused",
+        message="x",
     )
     assert found("okapi") == [("123hub", "6999")]
     new.delete()

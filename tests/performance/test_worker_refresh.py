@@ -61,10 +61,19 @@ def gunicorn(database: Path):
     env.pop("DJANGO_SETTINGS_MODULE", None)
     server = subprocess.Popen(
         [
-            str(Path(sys.executable).parent / "gunicorn"), "errorkb.wsgi:application",
-            "--workers", "2", "--bind", "127.0.0.1:0", "--log-level", "info",
+            str(Path(sys.executable).parent / "gunicorn"),
+            "errorkb.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            "127.0.0.1:0",
+            "--log-level",
+            "info",
         ],
-        cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         port, workers = None, 0
@@ -94,7 +103,9 @@ def get(url: str) -> dict:
 
 
 def diagnosed_title(base: str) -> str:
-    paste = json.dumps({"success": False, "error": {"code": 6010, "message": "Payment does not exist"}, "request_id": "x"})
+    paste = json.dumps(
+        {"success": False, "error": {"code": 6010, "message": "Payment does not exist"}, "request_id": "x"}
+    )
     request = urllib.request.Request(
         f"{base}/api/v1/diagnose", json.dumps({"body": paste}).encode(), {"Content-Type": "application/json"}
     )
@@ -104,7 +115,9 @@ def diagnosed_title(base: str) -> str:
 
 def titles(base: str) -> list[tuple[str, str]]:
     """(detail title, diagnosed title) for many consecutive requests, new connections each."""
-    return [(get(f"{base}/api/v1/errors/123hub/6010")["title"], diagnosed_title(base)) for _ in range(CONSECUTIVE)]
+    return [
+        (get(f"{base}/api/v1/errors/123hub/6010")["title"], diagnosed_title(base)) for _ in range(CONSECUTIVE)
+    ]
 
 
 def test_an_admin_edit_reaches_every_worker(tmp_path, django_db_blocker):

@@ -21,7 +21,9 @@ from .servers import ROOT, manage, server_env
 pytestmark = pytest.mark.slow
 
 DIAGNOSIS = json.dumps(
-    {"body": '{"success": false, "error": {"code": 6010, "message": "Payment does not exist"}, "request_id": "r"}'}
+    {
+        "body": '{"success": false, "error": {"code": 6010, "message": "Payment does not exist"}, "request_id": "r"}'
+    }
 )
 JSON = {"Content-Type": "application/json"}
 PAGES = ["/", "/123hub", "/123hub/6010", "/search?q=balance"]
@@ -121,7 +123,10 @@ def test_an_unreadable_sqlite_file(sqlite_copy, make_server):
 def test_a_diagnosis_made_before_the_outage_keeps_working_through_several_refreshes(sqlite_copy, make_server):
     database, static_root = sqlite_copy
     server = make_server(
-        f"sqlite:///{database}", static_root, DATABASE_CONN_MAX_AGE="0", ERRORKB_CATALOGUE_REFRESH_SECONDS="0.2"
+        f"sqlite:///{database}",
+        static_root,
+        DATABASE_CONN_MAX_AGE="0",
+        ERRORKB_CATALOGUE_REFRESH_SECONDS="0.2",
     )
     assert diagnose(server)[0] == 200
     away = database.with_suffix(".away")
@@ -148,7 +153,12 @@ def private_postgres():
 
     def control(command: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            ["bash", "scripts/postgres.sh", command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+            ["bash", "scripts/postgres.sh", command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
         )
 
     started = control("start")

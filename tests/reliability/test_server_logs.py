@@ -12,7 +12,7 @@ pytestmark = pytest.mark.slow
 
 KEY = "rk_live_LogLeak7Gh2Kd9Qm4Zp1Xw"
 HASH = "5e" * 64
-PASTE = f"> X-API-KEY: {KEY}\n> X-Data-Hash: {HASH}\n< HTTP/1.1 403 Forbidden\n\n{{\"error\": \"Incorrect PIN\"}}"
+PASTE = f'> X-API-KEY: {KEY}\n> X-Data-Hash: {HASH}\n< HTTP/1.1 403 Forbidden\n\n{{"error": "Incorrect PIN"}}'
 
 
 def test_the_served_log_holds_no_secret_and_names_request_ids(sqlite_copy, make_server):
@@ -21,7 +21,10 @@ def test_the_served_log_holds_no_secret_and_names_request_ids(sqlite_copy, make_
     json_headers = {"Content-Type": "application/json"}
     assert server.request("POST", "/api/v1/diagnose", json.dumps({"body": PASTE}), json_headers)[0] == 200
     assert server.request("POST", "/api/v1/diagnose", PASTE, {"Content-Type": "text/plain"})[0] == 200
-    assert server.request("POST", "/api/v1/diagnose/batch", json.dumps([{"body": PASTE}]), json_headers)[0] == 200
+    assert (
+        server.request("POST", "/api/v1/diagnose/batch", json.dumps([{"body": PASTE}]), json_headers)[0]
+        == 200
+    )
     assert server.request("POST", "/api/v1/diagnose", "{" + PASTE, json_headers)[0] == 400
     browser = Browser(server.url)
     fields = dict(browser.form("/diagnose"))
@@ -29,8 +32,11 @@ def test_the_served_log_holds_no_secret_and_names_request_ids(sqlite_copy, make_
     status, _, html = browser.open("/diagnose", list(fields.items()))
     assert status == 200 and KEY not in html
     quoted = urllib.parse.quote_plus(PASTE)
-    for path in (f"/diagnose?body={quoted}", f"/search?q={urllib.parse.quote_plus(KEY)}",
-                 f"/api/v1/errors?search={urllib.parse.quote_plus(KEY)}"):
+    for path in (
+        f"/diagnose?body={quoted}",
+        f"/search?q={urllib.parse.quote_plus(KEY)}",
+        f"/api/v1/errors?search={urllib.parse.quote_plus(KEY)}",
+    ):
         server.request("GET", path, headers={"Referer": f"{server.url}/diagnose?body={quoted}"})
     server.stop()
     log = server.output()

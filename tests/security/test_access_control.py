@@ -49,7 +49,10 @@ def test_diagnose_is_open_to_anonymous_callers_without_csrf(django_db_blocker):
 
 def test_a_wrong_token_is_a_401_not_the_anonymous_rate(client):
     response = client.post(
-        "/api/v1/diagnose", '{"body": "6010"}', content_type="application/json", HTTP_AUTHORIZATION="Bearer nope"
+        "/api/v1/diagnose",
+        '{"body": "6010"}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer nope",
     )
     assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"

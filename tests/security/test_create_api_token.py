@@ -22,7 +22,10 @@ def test_it_creates_a_user_without_a_password_and_a_token(client):
     assert not user.has_usable_password() and not user.is_staff
     assert Token.objects.get(user=user).key == key
     response = client.post(
-        "/api/v1/diagnose", '{"body": "6010"}', content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
+        "/api/v1/diagnose",
+        '{"body": "6010"}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
     )
     assert response.status_code == 200
 

@@ -34,7 +34,9 @@ def hostile_entry():
 
 @pytest.fixture
 def admin_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("root", "r@example.com", "pw-for-tests-only"))
+    client.force_login(
+        django_user_model.objects.create_superuser("root", "r@example.com", "pw-for-tests-only")
+    )
     return client
 
 
@@ -49,7 +51,11 @@ def test_the_api_answers_markup_as_json_strings(client, hostile_entry):
 
 
 def test_the_api_list_and_search_answer_markup_as_json(client, hostile_entry):
-    for path in ["/api/v1/errors?provider=123hub", "/api/v1/errors?search=Hostile", "/api/v1/providers/123hub"]:
+    for path in [
+        "/api/v1/errors?provider=123hub",
+        "/api/v1/errors?search=Hostile",
+        "/api/v1/providers/123hub",
+    ]:
         response = client.get(path)
         assert response.status_code == 200
         assert response["Content-Type"] == "application/json"

@@ -74,7 +74,9 @@ def test_a_token_gets_the_higher_token_rate(client, limits, django_user_model):
 def test_drf_style_token_header_works_too(client, limits, django_user_model):
     limits("diagnose=1/min,token=5/min")
     token = Token.objects.create(user=django_user_model.objects.create_user("ci"))
-    assert [diagnose(client, HTTP_AUTHORIZATION=f"Token {token.key}").status_code for _ in range(3)] == [200] * 3
+    assert [diagnose(client, HTTP_AUTHORIZATION=f"Token {token.key}").status_code for _ in range(3)] == [
+        200
+    ] * 3
 
 
 def test_a_forged_forwarded_for_header_does_not_reset_the_count(client, limits):

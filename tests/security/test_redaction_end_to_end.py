@@ -22,7 +22,9 @@ from django.db import connection
 pytestmark = pytest.mark.django_db
 
 RNG = random.Random(20240501)
-FIXTURE_TEXT = "".join(p.read_text() for p in (Path(__file__).resolve().parents[2] / "fixtures").glob("*.json"))
+FIXTURE_TEXT = "".join(
+    p.read_text() for p in (Path(__file__).resolve().parents[2] / "fixtures").glob("*.json")
+)
 
 
 def token(n: int, alphabet: str = string.ascii_letters + string.digits) -> str:
@@ -50,24 +52,24 @@ def secrets_for_case():
 
 
 CASES = {
-    "x-api-key header": "X-API-KEY: {key}\nContent-Type: application/json\n\n{{\"error\": \"Invalid API key\"}}",
-    "x-api-key lower-case header": "x-api-key:{key}\r\n\r\n{{\"error\": \"Unauthorized\"}}",
+    "x-api-key header": 'X-API-KEY: {key}\nContent-Type: application/json\n\n{{"error": "Invalid API key"}}',
+    "x-api-key lower-case header": 'x-api-key:{key}\r\n\r\n{{"error": "Unauthorized"}}',
     "authorization bearer": "Authorization: Bearer {bearer}\n\nHTTP/1.1 401 Unauthorized",
     "authorization basic": "Authorization: Basic {basic}\nHTTP/1.1 403 Forbidden",
     "x-data-hash header": "X-Data-Application-Id: 42\nX-Data-Hash: {hash}\n\n"
     '{{"success": false, "error": {{"code": 3000, "message": "Invalid signature"}}}}',
     "cookie header": "Cookie: sessionid={cookie}; csrftoken={key2}\nHTTP/1.1 419",
-    "set-cookie header": "HTTP/1.1 200 OK\nSet-Cookie: session={cookie}; Path=/; HttpOnly\n\n{{\"error\": \"IP not whitelisted\"}}",
+    "set-cookie header": 'HTTP/1.1 200 OK\nSet-Cookie: session={cookie}; Path=/; HttpOnly\n\n{{"error": "IP not whitelisted"}}',
     "curl -v": "* Connected to rukkyhub.com\n> POST /api/v1/order HTTP/1.1\n> Host: rukkyhub.com\n"
     "> X-API-KEY: {key}\n> Authorization: Bearer {bearer}\n> Cookie: sid={cookie}\n>\n"
-    "< HTTP/1.1 403 Forbidden\n< Set-Cookie: sid={cookie}\n<\n{{\"error\": \"Incorrect PIN\"}}",
+    '< HTTP/1.1 403 Forbidden\n< Set-Cookie: sid={cookie}\n<\n{{"error": "Incorrect PIN"}}',
     "curl command line": "curl -X POST https://rukkyhub.com/api/v1/balance -H 'X-API-KEY: {key}' "
     "-H \"X-Data-Hash: {hash}\" -d 'key={key2}&pin={pin}'",
     "query string": "POST https://rukkyhub.com/api/v1/order?key={key}&pin={pin}&service=12 -> 401 "
-    "{{\"error\": \"Invalid API key\"}}",
+    '{{"error": "Invalid API key"}}',
     "query string with a plain key": "GET /api/v1/balance?key={plainkey}&pin={pin} HTTP/1.1\n\n"
-    "{{\"error\": \"Invalid API key\"}}",
-    "form body": "key={key}&pin={pin}&service=4&link=https://example.com\n\n{{\"error\": \"Incorrect PIN\"}}",
+    '{{"error": "Invalid API key"}}',
+    "form body": 'key={key}&pin={pin}&service=4&link=https://example.com\n\n{{"error": "Incorrect PIN"}}',
     "form body with a plain key": "action=order&key={plainkey}&pin={pin}",
     "json fields": '{{"key": "{key}", "pin": "{pin}", "service": 1}}\n{{"error": "Incorrect PIN"}}',
     "json with a plain key and numeric pin": '{{"key":"{plainkey}","pin":{pin},"api_key":"{key2}"}}',
@@ -79,11 +81,11 @@ CASES = {
     "python kwargs repr": "call(url='https://rukkyhub.com/api/v1/order', key='{key}', pin='{pin}')",
     "node inspect": "AxiosError: Request failed with status code 401\n  config: {{\n"
     "    headers: {{ 'X-API-KEY': '{key}', 'x-data-hash': '{hash}', Cookie: 'sid={cookie}' }},\n"
-    "    data: '{{\"key\":\"{key2}\",\"pin\":\"{pin}\"}}'\n  }}",
+    '    data: \'{{"key":"{key2}","pin":"{pin}"}}\'\n  }}',
     "log line": "2024-05-01T12:00:00Z ERROR rukkyhub call failed key={key} pin={pin} hash={hash} "
-    "status=401 body={{\"error\": \"Invalid API key\"}}",
+    'status=401 body={{"error": "Invalid API key"}}',
     "log line with a bare key": "[worker-3] retrying with {key} after 'Rate limit exceeded' (reset_in=37)",
-    "php dump": "array(2) {{ [\"key\"]=> string(40) \"{key}\" [\"pin\"]=> string(4) \"{pin}\" }}",
+    "php dump": 'array(2) {{ ["key"]=> string(40) "{key}" ["pin"]=> string(4) "{pin}" }}',
     "123hub signature in a log line": "payment.status failed: code 3000 hash={hash} app=42",
     "123hub signature in a JSON dump": '{{"method": "balance.get", "signature": "{hash}"}}\n'
     '{{"success": false, "error": {{"code": 3000, "message": "Invalid signature"}}}}',
@@ -111,7 +113,9 @@ def leaks(output: str, secrets: list[str]) -> list[str]:
     found = []
     for secret in secrets:
         TRIED["checks"] += 1
-        pieces = [secret] + ([secret[i : i + 12] for i in range(len(secret) - 11)] if len(secret) > 16 else [])
+        pieces = [secret] + (
+            [secret[i : i + 12] for i in range(len(secret) - 11)] if len(secret) > 16 else []
+        )
         if any(piece in output for piece in pieces):
             found.append(secret)
     return found

@@ -25,7 +25,9 @@ def test_a_sane_incoming_id_is_kept(client):
     assert client.get("/", HTTP_X_REQUEST_ID="lb-1234abcd.5")["X-Request-ID"] == "lb-1234abcd.5"
 
 
-@pytest.mark.parametrize("incoming", ["short", "x" * 65, "bad id with spaces", "<script>", "a\r\nSet-Cookie: x=1"])
+@pytest.mark.parametrize(
+    "incoming", ["short", "x" * 65, "bad id with spaces", "<script>", "a\r\nSet-Cookie: x=1"]
+)
 def test_an_odd_incoming_id_is_replaced(client, incoming):
     assert re.fullmatch(r"[0-9a-f]{32}", client.get("/", HTTP_X_REQUEST_ID=incoming)["X-Request-ID"])
 

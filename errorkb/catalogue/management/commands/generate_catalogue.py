@@ -29,23 +29,95 @@ SLUG_PREFIX = "synth-"
 DEFAULT_OUTPUT = Path(settings.BASE_DIR) / "bench-results" / "synthetic-catalogue.json"
 
 NAME_PARTS = (
-    ["Nova", "Atlas", "Kite", "Orbit", "Zenith", "Pulse", "Harbor", "Lumen", "Cedar", "Quartz", "Vertex", "Ember"],
+    [
+        "Nova",
+        "Atlas",
+        "Kite",
+        "Orbit",
+        "Zenith",
+        "Pulse",
+        "Harbor",
+        "Lumen",
+        "Cedar",
+        "Quartz",
+        "Vertex",
+        "Ember",
+    ],
     ["Pay", "Hub", "Wallet", "Gate", "Bank", "Cash", "Link", "Flow", "Ledger", "Transfer", "Connect", "SMS"],
 )
 SUBJECTS = [
-    "Payment", "Transfer", "Wallet", "Card", "Account", "Token", "Invoice", "Refund", "Order", "Customer",
-    "Merchant", "Subscription", "Beneficiary", "Bank account", "Currency", "Amount", "Signature", "Session",
-    "Webhook", "Payout", "Mandate", "Voucher", "Gift card", "Airtime", "Data bundle", "Meter number",
-    "Phone number", "Email address", "PIN", "OTP", "API key", "Application", "Service", "Plan", "Balance",
-    "Reference", "Transaction", "Request", "Callback URL", "Batch",
+    "Payment",
+    "Transfer",
+    "Wallet",
+    "Card",
+    "Account",
+    "Token",
+    "Invoice",
+    "Refund",
+    "Order",
+    "Customer",
+    "Merchant",
+    "Subscription",
+    "Beneficiary",
+    "Bank account",
+    "Currency",
+    "Amount",
+    "Signature",
+    "Session",
+    "Webhook",
+    "Payout",
+    "Mandate",
+    "Voucher",
+    "Gift card",
+    "Airtime",
+    "Data bundle",
+    "Meter number",
+    "Phone number",
+    "Email address",
+    "PIN",
+    "OTP",
+    "API key",
+    "Application",
+    "Service",
+    "Plan",
+    "Balance",
+    "Reference",
+    "Transaction",
+    "Request",
+    "Callback URL",
+    "Batch",
 ]
 PREDICATES = [
-    "does not exist", "already exists", "is blocked", "is disabled", "has expired", "is invalid",
-    "is not supported", "is not allowed", "was declined", "is pending", "is locked", "is incomplete",
-    "could not be verified", "is missing", "is too large", "is too small", "is not active",
-    "limit exceeded", "format is invalid", "was cancelled", "is already processed", "is not available",
-    "does not match", "is restricted", "is under review", "could not be found", "is temporarily unavailable",
-    "was rejected by the issuer", "is not enabled for your plan", "requires verification",
+    "does not exist",
+    "already exists",
+    "is blocked",
+    "is disabled",
+    "has expired",
+    "is invalid",
+    "is not supported",
+    "is not allowed",
+    "was declined",
+    "is pending",
+    "is locked",
+    "is incomplete",
+    "could not be verified",
+    "is missing",
+    "is too large",
+    "is too small",
+    "is not active",
+    "limit exceeded",
+    "format is invalid",
+    "was cancelled",
+    "is already processed",
+    "is not available",
+    "does not match",
+    "is restricted",
+    "is under review",
+    "could not be found",
+    "is temporarily unavailable",
+    "was rejected by the issuer",
+    "is not enabled for your plan",
+    "requires verification",
 ]
 TEMPLATES = [
     ("{subject} amount must be between {{min}} and {{max}}", "{subject} amount must be between X and Y"),
@@ -73,9 +145,16 @@ CODE_ENVELOPES = [
     ("error.error_code", "error.error_message", ["ok", "request_id"], {"request_id": "request_id"}),
 ]
 HTTP_STATUSES = {
-    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict",
-    422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Internal Server Error",
-    502: "Bad Gateway", 503: "Service Unavailable",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
 }
 RETRIES = ["no"] * 6 + ["after_fix"] * 2 + ["exponential_backoff", "wait_reset", "later"]
 
@@ -121,7 +200,9 @@ class Generator:
             "secret_headers": self.rng.choice([["X-Api-Key"], [f"X-{first[i % len(first)]}-Signature"], []]),
             "secret_fields": self.rng.choice([["api_key"], ["secret", "pin"], []]),
             "secret_patterns": [f"{secret_prefix}_live_[A-Za-z0-9]+"] if i % 3 == 0 else [],
-            "rate_limit_headers": self.rng.choice([["Retry-After"], ["X-RateLimit-Remaining", "Retry-After"], []]),
+            "rate_limit_headers": self.rng.choice(
+                [["Retry-After"], ["X-RateLimit-Remaining", "Retry-After"], []]
+            ),
             "status_reliable": kind == "code",
         }
         provider = {
@@ -145,7 +226,12 @@ class Generator:
             i,
             {
                 "code_pattern": f"^[1-9][0-9]{{{width - 1}}}$",
-                "envelope": {"code": code_path, "message": [message_path], "signature": signature, "context": context},
+                "envelope": {
+                    "code": code_path,
+                    "message": [message_path],
+                    "signature": signature,
+                    "context": context,
+                },
             },
             "code",
         )
@@ -153,8 +239,13 @@ class Generator:
         for n, (slug, name, description) in enumerate(CATEGORY_NAMES, start=1):
             self.categories.append(
                 {
-                    "provider": provider["slug"], "slug": slug, "name": name, "description": description,
-                    "code_range_start": n * step, "code_range_end": n * step + step - 1, "order": n,
+                    "provider": provider["slug"],
+                    "slug": slug,
+                    "name": name,
+                    "description": description,
+                    "code_range_start": n * step,
+                    "code_range_end": n * step + step - 1,
+                    "order": n,
                 }
             )
         messages = self.messages(count)
@@ -166,26 +257,65 @@ class Generator:
             put(body, message_path, message)
             for key in signature:
                 body.setdefault(key, False if key in ("success", "ok") else "a1b2c3d4")
-            self.entry(provider, code, "code", title, message, forms, CATEGORY_NAMES[n][0], json.dumps(body, indent=2))
+            self.entry(
+                provider,
+                code,
+                "code",
+                title,
+                message,
+                forms,
+                CATEGORY_NAMES[n][0],
+                json.dumps(body, indent=2),
+            )
 
     def message_provider(self, i: int, count: int) -> None:
         key = ("error", "message", "detail")[i % 3]
         provider = self.provider(
-            i, {"envelope": {"message": [key], "field_errors": "errors", "context": {"reset_in": "reset_in"}}}, "message"
+            i,
+            {"envelope": {"message": [key], "field_errors": "errors", "context": {"reset_in": "reset_in"}}},
+            "message",
         )
         self.categories.append(
-            {"provider": provider["slug"], "slug": "http-status-codes", "name": "HTTP status codes", "order": 1}
+            {
+                "provider": provider["slug"],
+                "slug": "http-status-codes",
+                "name": "HTTP status codes",
+                "order": 1,
+            }
         )
-        self.categories.append({"provider": provider["slug"], "slug": "messages", "name": "Error messages", "order": 2})
+        self.categories.append(
+            {"provider": provider["slug"], "slug": "messages", "name": "Error messages", "order": 2}
+        )
         statuses = list(HTTP_STATUSES.items())[: min(len(HTTP_STATUSES), count // 10)]
         for status, phrase in statuses:
-            self.entry(provider, str(status), "http_status", phrase, phrase, [], "http-status-codes", "", status=status)
+            self.entry(
+                provider,
+                str(status),
+                "http_status",
+                phrase,
+                phrase,
+                [],
+                "http-status-codes",
+                "",
+                status=status,
+            )
         for message, title, forms in self.messages(count - len(statuses)):
-            self.entry(provider, slugify(title), "message", title, message, forms, "messages", json.dumps({key: message}))
+            self.entry(
+                provider,
+                slugify(title),
+                "message",
+                title,
+                message,
+                forms,
+                "messages",
+                json.dumps({key: message}),
+            )
 
     def messages(self, count: int) -> list[tuple[str, str, list]]:
         """`count` distinct (message, title, match forms) for one provider."""
-        pairs = self.rng.sample(range(len(SUBJECTS) * len(PREDICATES)), min(count, len(SUBJECTS) * len(PREDICATES)))
+        pairs = self.rng.sample(
+            range(len(SUBJECTS) * len(PREDICATES)), min(count, len(SUBJECTS) * len(PREDICATES))
+        )
         out, titles = [], set()
         for k in range(count):
             pair = pairs[k % len(pairs)]
@@ -226,7 +356,10 @@ class Generator:
                 "description": f"{message}. Returned by {provider['name']} when the {title.split()[0].lower()} "
                 "cannot be used for this request.",
                 "causes": [f"The {title.split()[0].lower()} sent does not satisfy the provider's rules."],
-                "remedy": ["Check the request against the provider's documentation.", "Send it again once fixed."],
+                "remedy": [
+                    "Check the request against the provider's documentation.",
+                    "Send it again once fixed.",
+                ],
                 "retry_strategy": retry,
                 "retry_note": "",
                 "example": example,
@@ -245,12 +378,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--providers", type=int, default=500, help="Synthetic providers (default 500).")
-        parser.add_argument("--entries", type=int, default=100_000, help="Synthetic entries in all (default 100000).")
-        parser.add_argument("--seed", type=int, default=1, help="Random seed; the same seed makes the same catalogue.")
         parser.add_argument(
-            "--output", type=Path, default=DEFAULT_OUTPUT, help=f"Snapshot file to write (default {DEFAULT_OUTPUT})."
+            "--entries", type=int, default=100_000, help="Synthetic entries in all (default 100000)."
         )
-        parser.add_argument("--database", action="store_true", help="Also load it into the configured database.")
+        parser.add_argument(
+            "--seed", type=int, default=1, help="Random seed; the same seed makes the same catalogue."
+        )
+        parser.add_argument(
+            "--output",
+            type=Path,
+            default=DEFAULT_OUTPUT,
+            help=f"Snapshot file to write (default {DEFAULT_OUTPUT}).",
+        )
+        parser.add_argument(
+            "--database", action="store_true", help="Also load it into the configured database."
+        )
 
     def handle(self, *args, providers, entries, seed, output, database, **options):
         if providers < 1 or entries < providers:
@@ -259,7 +401,10 @@ class Command(BaseCommand):
         generated = Generator(providers, entries, seed).run()
         real = snapshot_from_fixtures(default_fixture_paths())
         synthetic = snapshot_from_rows(generated.providers, generated.categories, generated.entries)
-        snapshot = {"version": 0, **{key: real[key] + synthetic[key] for key in ("providers", "categories", "entries")}}
+        snapshot = {
+            "version": 0,
+            **{key: real[key] + synthetic[key] for key in ("providers", "categories", "entries")},
+        }
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(snapshot, ensure_ascii=False), encoding="utf-8")
         self.stdout.write(
@@ -289,7 +434,9 @@ def load(generated: Generator) -> None:
     provider_ids = {p.slug: p.pk for p in providers}
     categories = Category.objects.bulk_create(
         [
-            Category(**{k: v for k, v in row.items() if k != "provider"}, provider_id=provider_ids[row["provider"]])
+            Category(
+                **{k: v for k, v in row.items() if k != "provider"}, provider_id=provider_ids[row["provider"]]
+            )
             for row in generated.categories
         ],
         batch_size=2000,
@@ -299,7 +446,11 @@ def load(generated: Generator) -> None:
     for row in generated.entries:
         provider_id = provider_ids[row["provider"]]
         fields = {k: v for k, v in row.items() if k not in ("provider", "category")}
-        rows.append(ErrorEntry(**fields, provider_id=provider_id, category_id=category_ids[(provider_id, row["category"])]))
+        rows.append(
+            ErrorEntry(
+                **fields, provider_id=provider_id, category_id=category_ids[(provider_id, row["category"])]
+            )
+        )
     ErrorEntry.objects.bulk_create(rows, batch_size=2000)
     transaction.on_commit(_catalogue_changed)
 
