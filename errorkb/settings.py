@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "errorkb.web.middleware.RequestIdMiddleware",
     "errorkb.web.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "errorkb.web.middleware.RequestSizeLimitMiddleware",
+    "errorkb.web.middleware.RequestGateMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "errorkb.web.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -137,7 +137,7 @@ STORAGES = {
 # Pastes are capped at 1 MB (answered 413 past it). The raw request body may be
 # larger than the paste it carries: JSON escapes a control character as \u0000 (six
 # bytes for one) and a form percent-encodes a byte as three, so any paste under the
-# cap still fits. Bigger bodies are refused before they are read (RequestSizeLimitMiddleware).
+# cap still fits. Bigger bodies are refused before they are read (RequestGateMiddleware).
 ERRORKB_MAX_PASTE_BYTES = 1_000_000
 ERRORKB_MAX_BATCH = 50
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * ERRORKB_MAX_PASTE_BYTES + 64 * 1024

@@ -187,19 +187,25 @@ def problem_response(request, status: int, detail: str) -> HttpResponse:
     return HttpResponse(html, status=status)
 
 
-class RequestSizeLimitMiddleware:
-    """Refuse a body over DATA_UPLOAD_MAX_MEMORY_SIZE before anything reads it.
+class RequestGateMiddleware:
+    """Refuse, before anything reads it, a request for a host not served or with too big a body.
 
-    Django checks the limit only when request.body or request.POST is read, and
-    DRF's parsers read the stream directly and never check it. The API answers a
-    413 problem here; a page raises RequestDataTooBig as Django would, so the
-    project's handler400 (the paste page with its message) answers it.
+    Host: CommonMiddleware is not in MIDDLEWARE (it costs time on every request for
+    nothing else ErrorKB uses), and it was what checked ALLOWED_HOSTS on every
+    request; request.get_host() here raises DisallowedHost (a 400) the same way.
+
+    Body: Django checks DATA_UPLOAD_MAX_MEMORY_SIZE only when request.body or
+    request.POST is read, and DRF's parsers read the stream directly and never
+    check it. The API answers a 413 problem here; a page raises RequestDataTooBig
+    as Django would, so the project's handler400 (the paste page with its message)
+    answers it.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        request.get_host()
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
