@@ -53,8 +53,10 @@ test-postgres: $(STAMPS)/venv
 		DATABASE_URL="$$(bash scripts/postgres.sh url)" DJANGO_SECRET_KEY=test-only $(BIN)/pytest -n 2 -q -m "not browser"; \
 	else echo "SKIPPED: the PostgreSQL run (PostgreSQL could not be installed or started here)"; fi
 
+# Engine and HTTP benchmarks (ratios against a bare Django app measured in the same run), then the soak.
 bench: setup
 	ERRORKB_RATE_LIMITS=off $(BIN)/python bench/run.py
+	ERRORKB_RATE_LIMITS=off $(BIN)/python bench/soak.py
 
 soak: setup
 	ERRORKB_RATE_LIMITS=off $(BIN)/python bench/soak.py

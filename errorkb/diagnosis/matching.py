@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -349,37 +350,58 @@ def _fuzzy(
         return []
     if not any(w not in STOPWORDS for w in words):
         return []
-    counts: dict[int, int] = {}
+    # Counted in one C call (Counter over the indexes in the order they are met): ties among
+    # the candidates are broken by the order an index is first seen in, as before.
+    postings = catalogue.postings
+    met: list[int] = []
     for word in set(words):
-        posting = catalogue.postings.get(word)
+        posting = postings.get(word)
         if posting and len(posting) <= MAX_FUZZY_POSTING:
-            for index in posting:
-                counts[index] = counts.get(index, 0) + 2
+            met += posting
+            met += posting  # a shared word counts twice
     # The rarest trigrams say the most: a typo leaves most of a word's trigrams intact.
+    trigram_postings = catalogue.trigram_postings
     grams = sorted(
         (
             p
             for g in word_trigrams(words)
-            if (p := catalogue.trigram_postings.get(g)) and len(p) <= MAX_FUZZY_POSTING
+            if (p := trigram_postings.get(g)) and len(p) <= MAX_FUZZY_POSTING
         ),
         key=len,
     )
     for posting in grams[:FUZZY_TRIGRAMS]:
-        for index in posting:
-            counts[index] = counts.get(index, 0) + 1
-    if not counts:
+        met += posting
+    if not met:
         return []
-    candidates = [
-        catalogue.texts[i] for i in heapq.nlargest(FUZZY_CANDIDATES, counts, key=counts.__getitem__)
-    ]
+    counts = Counter(met)
+    # heapq.nlargest(n, ...) is documented to equal sorted(..., reverse=True)[:n]; a small one is sorted.
+    ranked = (
+        sorted(counts, key=counts.__getitem__, reverse=True)[:FUZZY_CANDIDATES]
+        if len(counts) <= 4 * FUZZY_CANDIDATES
+        else heapq.nlargest(FUZZY_CANDIDATES, counts, key=counts.__getitem__)
+    )
+    texts = catalogue.texts
+    candidates = [texts[i] for i in ranked]
     whole = [text for text in candidates if not text.is_prefix]
     # One C call per scorer over all candidates (rapidfuzz.process), not one Python call per pair.
+    # Neither ratio can reach the cutoff when the lengths differ too much (both are at most
+    # 200 * shorter / (sum of lengths); token_sort_ratio compares the same single-spaced words
+    # re-ordered, so the same lengths): those are not sent to rapidfuzz at all.
+    size = len(norm)
+    within = [
+        index
+        for index, text in enumerate(whole)
+        if 200.0 * min(size, len(text.norm)) / (size + len(text.norm)) >= FUZZY_CUTOFF - 1e-6
+    ]
     best: dict[int, float] = {}
-    for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
-        for _, score, index in process.extract(
-            norm, [t.norm for t in whole], scorer=scorer, score_cutoff=FUZZY_CUTOFF, limit=None
-        ):
-            best[index] = max(best.get(index, 0.0), score)
+    if within:
+        choices = [whole[index].norm for index in within]
+        for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
+            for _, score, position in process.extract(
+                norm, choices, scorer=scorer, score_cutoff=FUZZY_CUTOFF, limit=None
+            ):
+                index = within[position]
+                best[index] = max(best.get(index, 0.0), score)
     scored: list[tuple[float, object]] = [(score, whole[index]) for index, score in best.items()]
     for text in candidates:
         if text.is_prefix:

@@ -1,11 +1,12 @@
 from django import forms
 from django.conf import settings
 
-from errorkb.catalogue.models import Provider
+from errorkb.catalogue.snapshot import engine_catalogue
 
 
 def provider_choices() -> list[tuple[str, str]]:
-    return [("", "Detect it"), *Provider.objects.values_list("slug", "name")]
+    # From the in-memory catalogue, so the paste page works while the database is away.
+    return [("", "Detect it"), *engine_catalogue().provider_names.items()]
 
 
 class PasteForm(forms.Form):
@@ -37,7 +38,7 @@ class PasteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = provider_choices()  # one query per form, not per use
+        self.fields["provider"].choices = provider_choices()
 
     @property
     def provider_names(self) -> dict[str, str]:

@@ -62,6 +62,10 @@ def assert_degraded(server) -> None:
     assert status == 200, result
     assert result["matches"][0]["code"] == "6010"
     assert time.monotonic() - started < 15  # a hang guard: at most one 2 s lock wait per refresh
+    # The paste page needs only the in-memory catalogue too.
+    status, _, body = server.request("GET", "/diagnose?body=6010")
+    assert status == 200, body[:300]
+    assert b"Payment does not exist" in body
 
 
 def test_a_locked_sqlite_file(sqlite_copy, make_server):

@@ -65,10 +65,19 @@ def test_a_static_file_has_the_headers(client):
 
 
 @override_settings(ALLOWED_HOSTS=["errorkb.example.com"])
-def test_a_refused_host_still_gets_the_headers(client):
-    response = client.get("/", HTTP_HOST="evil.example.net")
+@pytest.mark.parametrize("path", ["/", "/123hub/6010", "/api/v1/providers", "/static/css/none.css"])
+def test_a_refused_host_still_gets_the_headers(client, path):
+    response = client.get(path, HTTP_HOST="evil.example.net")
     assert response.status_code == 400
     assert_secure(response)
+
+
+@override_settings(ALLOWED_HOSTS=["errorkb.example.com"])
+def test_a_diagnosis_for_a_refused_host_is_a_400(client):
+    response = client.post(
+        "/api/v1/diagnose", '{"body": "6010"}', content_type="application/json", HTTP_HOST="evil.example.net"
+    )
+    assert response.status_code == 400
 
 
 def test_an_oversized_body_refusal_has_the_headers(client, settings):
