@@ -319,7 +319,8 @@ class Redactor:
         # a longer name ('csrf_token', 'x_client_secret'), which is then reported whole.
         start = found.start("name")
         before = lowered[start - 1] if start else ""
-        if before.isalnum() or before in "_-.":
+        # `"" in "_-."` is true: a name at the very start of the paste must not count as glued.
+        if before and (before.isalnum() or before in "_-."):
             if found.group("name") not in self._generic_words or before.isalnum():
                 return
             while (

@@ -141,3 +141,19 @@ def test_the_diagnosis_object_keeps_no_secret_either(catalogue):
     result = diagnose(f'{{"error": "Invalid api key", "key": "{KEY}"}}', catalogue)
     held = repr(result) + result.redacted_text
     assert KEY not in held
+
+
+@pytest.mark.parametrize(
+    "paste, secret",
+    [
+        ("pin=1234&key=rk_live_zzz&action=order", "1234"),
+        ("pin=4321", "4321"),
+        ("PIN: 9876", "9876"),
+        ("key=abcdef123&action=balance", "abcdef123"),
+        ("password=hunter2", "hunter2"),
+    ],
+)
+def test_it_redacts_a_secret_field_at_the_very_start_of_the_paste(catalogue, paste, secret):
+    result = diagnose(paste, catalogue).to_dict()
+    assert secret not in json.dumps(result)
+    assert result["redactions"]
