@@ -19,7 +19,7 @@ from django.apps import apps
 from django.core import serializers
 from django.db import transaction
 
-from .models import CatalogueVersion, CuratedModel, Category, ErrorEntry, Provider, content_digest_of
+from .models import CatalogueVersion, Category, CuratedModel, ErrorEntry, Provider, content_digest_of
 from .snapshot import snapshot_cache
 
 MODELS = (Provider, Category, ErrorEntry)  # in dependency order
@@ -93,7 +93,8 @@ def sync_catalogue(paths=None, overwrite: bool = False) -> SyncReport:
     objects = read_fixtures(paths or default_fixture_paths())
     deferred = []
     for raw, item in zip(
-        objects, serializers.deserialize("python", objects, handle_forward_references=True)
+        objects, serializers.deserialize("python", objects, handle_forward_references=True),
+        strict=True,
     ):
         theirs = content_digest_of(raw["fields"])
         instance = item.object

@@ -101,11 +101,11 @@ class Provider(CuratedModel):
     def __str__(self) -> str:
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self) -> str:
         return reverse("web:provider", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class CategoryManager(models.Manager):
@@ -232,13 +232,13 @@ class ErrorEntry(CuratedModel):
     def __str__(self) -> str:
         return f"{self.provider.slug} {self.code}: {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("web:error", args=[self.provider.slug, self.code])
+
     def natural_key(self):
         return (self.provider.slug, self.code)
 
     natural_key.dependencies = ["catalogue.provider", "catalogue.category"]
-
-    def get_absolute_url(self) -> str:
-        return reverse("web:error", args=[self.provider.slug, self.code])
 
     @property
     def retryable(self) -> bool:
@@ -283,6 +283,9 @@ class CatalogueVersion(models.Model):
     """
 
     version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"catalogue version {self.version}"
 
     @classmethod
     def current(cls) -> int:

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Category, CatalogueVersion, ErrorEntry, Provider
+from .models import CatalogueVersion, Category, ErrorEntry, Provider
 from .snapshot import snapshot_cache
 
 
