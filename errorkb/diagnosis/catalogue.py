@@ -35,6 +35,7 @@ STATUS_KEYS = ("status", "status_code", "statusCode", "http_status", "httpStatus
 
 # Postings longer than this are too common to narrow a fuzzy search down.
 MAX_POSTINGS = 5_000
+FUZZY_SCREEN_TEXTS = 256  # up to this many distinct texts, the fuzzy search is screened first
 # Entry groups larger than this get a by-provider index (see group_index).
 GROUP_INDEX_FROM = 12
 # An envelope shape (signature, code pattern) shared by more providers than this names none of them.
@@ -372,6 +373,7 @@ class Catalogue:
         self.normal = {k: tuple(v) for k, v in normal.items()}
         self.prefixes = {k: tuple(v) for k, v in prefixes.items()}
         self.prefix_max_words = max((len(k.split()) for k in prefixes), default=0)
+        self.prefix_first_words = frozenset(k.split()[0] for k in prefixes)
         self.phrases = {k: tuple(v) for k, v in phrases.items()}
         self.phrase_lengths = {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
         self.document_frequency = dict(document_frequency)
@@ -386,6 +388,17 @@ class Catalogue:
                 trigrams[gram].append(index)
         self.postings = {k: tuple(v) for k, v in postings.items() if len(v) <= MAX_POSTINGS}
         self.trigram_postings = {k: tuple(v) for k, v in trigrams.items() if len(v) <= MAX_POSTINGS}
+        # A small catalogue can be screened whole before the typo-tolerant search: when no text
+        # at all comes near the cutoff (most texts never do), that search would find nothing.
+        # (text lengths sorted, their texts in that order, the prefix texts); None when large.
+        self.fuzzy_screen = None
+        if len(self.texts) <= FUZZY_SCREEN_TEXTS:
+            ordered = sorted((t for t in self.texts if not t.is_prefix), key=lambda t: len(t.norm))
+            self.fuzzy_screen = (
+                tuple(len(t.norm) for t in ordered),
+                tuple(t.norm for t in ordered),
+                tuple(t for t in self.texts if t.is_prefix),
+            )
 
         # Templates are found through their two rarest literal words (rarest among templates):
         # a line must hold both before any template regex runs on it.

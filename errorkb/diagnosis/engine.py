@@ -318,13 +318,13 @@ def _decide(
 
     # A numbered code beats a message: entries only the message points to are capped below it.
     if strong_codes:
-        best_code = max(candidates[k].code_score for k in strong_codes)
-        code_titles = ", ".join(f"{candidates[k].entry.code}" for k in sorted(strong_codes))
         message_only = [c for c in candidates.values() if c.message_score and not c.code_score]
-        for chosen in message_only:
-            chosen.cap = min(chosen.cap, CONFIDENT - 0.05, best_code - 0.25)
-            chosen.reason(f"but the code ({code_titles}) points to another entry")
         if message_only:
+            best_code = max(candidates[k].code_score for k in strong_codes)
+            code_titles = ", ".join(f"{candidates[k].entry.code}" for k in sorted(strong_codes))
+            for chosen in message_only:
+                chosen.cap = min(chosen.cap, CONFIDENT - 0.05, best_code - 0.25)
+                chosen.reason(f"but the code ({code_titles}) points to another entry")
             for key in strong_codes:
                 code_candidate = candidates[key]
                 if not code_candidate.message_score:

@@ -49,6 +49,7 @@ MAX_SAME_PHRASE = 12  # entries sharing one documented phrase that are kept as c
 SHORT_PASTE = 400  # a paste this short with no body is read as a message or a code
 
 _ESCAPED_OBJECT_RE = re.compile(r"\{[ \t]*\\+\"")
+_LEAD_WORD_RE = re.compile(r"[\w-]{1,200}")
 
 
 @dataclass(slots=True)
@@ -141,6 +142,9 @@ class Scanners:
         tuple[tuple[str, ...], bool, re.Pattern, str], ...
     ]  # (needles, on lowered text?, regex, label)
     rate_limit: re.Pattern
+    # For the patterns above that open with a lookbehind (which stops the regex engine from
+    # skipping ahead to its first characters): the words a match starts with, found first.
+    leads: dict[int, re.Pattern]  # id(pattern) -> its lead
     rate_limit_names: dict[str, str]
     hosts: tuple[tuple[str, re.Pattern], ...]  # (needle, regex)
     probe: re.Pattern  # finds every needle above in one pass
@@ -263,11 +267,25 @@ def build_scanners(catalogue: Catalogue) -> Scanners:
             names_for_key = context_names.setdefault(steps[-1].lower(), [])
             if name not in names_for_key:
                 names_for_key.append(name)
+    # Each lead matches wherever its pattern can start, and every text it matches is made of
+    # characters the pattern's lookbehind refuses before a match (letters, digits, '_', '-'):
+    # so no match can start inside what the lead matched, where its next search resumes.
+    # ('error code' holds a space, so code_phrase's lead is 'err' or 'code', not the phrase.)
+    by_label = {label: regex for _, _, regex, label in status}
+    leads = {id(code_phrase): re.compile(r"err|code"), id(by_label["http"]): re.compile("http ")}
+    for pattern, words in (
+        (kv, keys),
+        (rate_limit, set(names) | {"date"}),
+        (by_label["field"], {k.lower() for k in STATUS_KEYS}),
+    ):
+        if all(_LEAD_WORD_RE.fullmatch(word) for word in words):
+            leads[id(pattern)] = re.compile(trie_pattern(words))
     return Scanners(
         kv=kv,
         code_phrase=code_phrase,
         status=status,
         rate_limit=rate_limit,
+        leads=leads,
         rate_limit_names=names,
         hosts=hosts,
         probe=re.compile(
@@ -289,6 +307,29 @@ def build_scanners(catalogue: Catalogue) -> Scanners:
         message_keys=message_keys,
         context_names={k: tuple(v) for k, v in context_names.items()},
     )
+
+
+def finditer(scanners: Scanners, pattern: re.Pattern, text: str, start: int = 0, end: int | None = None):
+    """pattern.finditer(text, start, end), the same matches, found faster when it has a lead.
+
+    A pattern opening with a lookbehind is tried at every position; its lead (a trie of the
+    words a match starts with) skips ahead in C, and the pattern is tried only where the
+    lead is, and never inside a match already given (as finditer resumes after each).
+    """
+    end = len(text) if end is None else end
+    lead = scanners.leads.get(id(pattern))
+    if lead is None:
+        yield from pattern.finditer(text, start, end)
+        return
+    resume = start
+    for found in lead.finditer(text, start, end):
+        at = found.start()
+        if at < resume:
+            continue
+        match = pattern.match(text, at, end)
+        if match is not None:
+            yield match
+            resume = match.end()
 
 
 # --- the extraction -----------------------------------------------------------------------------
@@ -453,7 +494,7 @@ class _Region:
         attempts = 0
         while position < end and len(found) < MAX_OBJECTS and attempts < MAX_OBJECTS * 4:
             brace = text.find("{", position, end)
-            next_print_r = next((p for p in print_r if p >= position), -1)
+            next_print_r = next((p for p in print_r if p >= position), -1) if print_r else -1
             if next_print_r >= 0 and (brace < 0 or next_print_r < brace):
                 parsed = parse_print_r(text, next_print_r, end)
                 found.append(parsed)
@@ -496,13 +537,17 @@ class _Region:
         consumed: set[int] = set()
         used_strings: set[int] = set()
         strings: list[str] = []
+        spare: Unit | None = None
         for path, node in iter_nodes(parsed.value):
             for value in node.values():
                 if value.__class__ is str and len(value) >= 16:
                     strings.append(value)
             if id(node) in consumed:
                 continue
-            unit = Unit(parsed.start, parsed.end, "body")
+            if spare is not None:
+                unit, spare = spare, None
+            else:
+                unit = Unit(parsed.start, parsed.end, "body")
             found = False
             # The providers' own envelope paths, looked up by the keys this node has.
             for key in node:
@@ -596,6 +641,8 @@ class _Region:
                 for key, child in node.items():
                     if child.__class__ is dict and key in envelope_paths:
                         consumed.add(id(child))
+            elif not unit.context:
+                spare = unit  # it holds nothing: the next node's unit
         # Bodies logged as strings inside this object (a Laravel context, a log field).
         if depth < MAX_STRING_DEPTH:
             for value in strings[:MAX_STRINGS]:
@@ -629,6 +676,7 @@ class _Region:
         catalogue = self.catalogue
         scanners = self.scanners
         position = start
+        unit: Unit | None = None
         while position < end:
             line_end = text.find("\n", position, end)
             line_end = end if line_end < 0 else line_end
@@ -641,13 +689,17 @@ class _Region:
             if _DUMP_LINE_RE.match(lowered):
                 continue  # curl's request/response/info lines and headers: read by _ambient
             line = text[line_start:scan_end]
-            unit = Unit(line_start, line_end, "line")
+            # A line that gave nothing leaves its unit empty: it is reused for the next line.
+            if unit is None:
+                unit = Unit(line_start, line_end, "line")
+            else:
+                unit.start, unit.end = line_start, line_end
             if phrases:
                 self._phrases(unit, line, lowered, line_start)
             if "=" in lowered or ":" in lowered:
-                for found in scanners.kv.finditer(lowered):
+                for found in finditer(scanners, scanners.kv, lowered):
                     self._key_value(unit, found, line, line_start)
-            for found in scanners.code_phrase.finditer(lowered):
+            for found in finditer(scanners, scanners.code_phrase, lowered):
                 code = found.group("code")
                 if any(c.value == code for c in unit.codes) or not _known_shape(catalogue, code):
                     continue
@@ -663,16 +715,19 @@ class _Region:
                 )
             if unit.has_evidence or unit.context:
                 units.append(unit)
+                unit = None
         return units
 
     def _phrases(self, unit: Unit, line: str, lowered: str, offset: int) -> None:
         """Documented messages, prefixes and templates inside one line of free text."""
         catalogue = self.catalogue
-        spans = [(m.start(), m.end()) for m in WORD_RE.finditer(lowered)]
-        if not spans:
+        words = WORD_RE.findall(lowered)
+        if not words:
             return
-        words = [lowered[s:e] for s, e in spans]
-        for index, size, forms in scan_phrases(catalogue, words):
+        hits = scan_phrases(catalogue, words)
+        # Word positions are needed only where a documented phrase was found.
+        spans = [(m.start(), m.end()) for m in WORD_RE.finditer(lowered)] if hits else ()
+        for index, size, forms in hits:
             span = (offset + spans[index][0], offset + spans[index + size - 1][1])
             for form in forms[:MAX_SAME_PHRASE]:
                 what = "documented prefix" if form.type == "prefix" else "documented message"
@@ -1019,8 +1074,8 @@ def _ambient(
     if not found_needles:
         return
     for needles, on_lowered, regex, label in scanners.status:
-        if any(needle in found_needles for needle in needles):
-            for found in regex.finditer(lowered if on_lowered else text, start, end):
+        if not found_needles.isdisjoint(needles):
+            for found in finditer(scanners, regex, lowered if on_lowered else text, start, end):
                 status = int(found.group(1))
                 statuses.append((found.start(1), status, _STATUS_LABELS[label].format(status)))
     for needle, regex in scanners.hosts:
@@ -1030,7 +1085,7 @@ def _ambient(
                 hosts.append((found.start(), host, catalogue.providers_for_host(host)))
     if found_needles.isdisjoint(scanners.rate_limit_names) and "date" not in found_needles:
         return
-    for found in scanners.rate_limit.finditer(lowered, start, end):
+    for found in finditer(scanners, scanners.rate_limit, lowered, start, end):
         name = found.group("name")
         value = text[found.start("value") : found.end("value")].strip()
         if name == "date":

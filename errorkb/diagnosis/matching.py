@@ -11,6 +11,7 @@ nothing, so exact wording always outranks a near miss.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import re
 from collections import Counter
@@ -126,6 +127,8 @@ def _exact(catalogue: Catalogue, clean: str, prefer: frozenset[str]) -> list[Mes
 
 def _prefixes(catalogue: Catalogue, words: list[str], prefer: frozenset[str]) -> list[MessageMatch]:
     """A text starting with a documented prefix ('This credential is no longer active')."""
+    if not words or words[0] not in catalogue.prefix_first_words:
+        return []  # every documented prefix starts with one of those words
     for size in range(min(len(words), catalogue.prefix_max_words), 0, -1):
         forms = _limit(catalogue, catalogue.prefixes.get(" ".join(words[:size]), ()), prefer)
         if forms:
@@ -145,8 +148,8 @@ def template_matches(
     catalogue: Catalogue, text: str, words, whole: bool, prefer: frozenset[str] = frozenset()
 ) -> list[MessageMatch]:
     """Documented templates ('Amount must be between {min} and {max}') found in `text`."""
-    if not catalogue.templates_by_anchor:
-        return []
+    if not catalogue.templates_by_anchor or catalogue.templates_by_anchor.keys().isdisjoint(words):
+        return []  # a template is tried only when its first anchor word is in the text
     lowered = text.lower()
     same_length = len(lowered) == len(text)
     matches = []
@@ -217,6 +220,8 @@ def scan_phrases(catalogue: Catalogue, words: list[str]) -> list[tuple[int, int,
     """
     lengths, phrases = catalogue.phrase_lengths, catalogue.phrases
     hits = []
+    if lengths.keys().isdisjoint(words):
+        return hits  # no word starts a documented phrase
     index, count = 0, len(words)
     while index < count:
         sizes = lengths.get(words[index])
@@ -241,13 +246,18 @@ def contained_matches(
     prefer: frozenset[str] = frozenset(),
 ) -> list[MessageMatch]:
     """Documented messages inside a longer text ('Order 55 failed: Insufficient balance, top up')."""
-    spans = [(m.start(), m.end()) for m in WORD_RE.finditer(text.lower())]
-    words = [text[s:e].lower() for s, e in spans] if words is None or len(words) != len(spans) else words
+    lowered = text.lower()
+    spans = None  # word positions, found only when a phrase is (the words given are the text's)
+    if words is None or len(words) != len(WORD_RE.findall(lowered)):
+        spans = [(m.start(), m.end()) for m in WORD_RE.finditer(lowered)]
+        words = [text[s:e].lower() for s, e in spans]
     matches = []
     for start, size, forms in scan_phrases(catalogue, words):
         if size == len(words):
             continue  # the whole text: the normalized lookup has answered it already
-        span = (spans[start][0], spans[start + size - 1][1]) if len(spans) == len(words) else None
+        if spans is None:
+            spans = [(m.start(), m.end()) for m in WORD_RE.finditer(lowered)]
+        span = (spans[start][0], spans[start + size - 1][1])
         for form in _limit(catalogue, forms, prefer):
             if allowed is not None and form.entry.provider not in allowed:
                 continue
@@ -350,6 +360,9 @@ def _fuzzy(
         return []
     if not any(w not in STOPWORDS for w in words):
         return []
+    screen = catalogue.fuzzy_screen
+    if screen is not None and not _may_pass(screen, norm, words):
+        return []
     # Counted in one C call (Counter over the indexes in the order they are met): ties among
     # the candidates are broken by the order an index is first seen in, as before.
     postings = catalogue.postings
@@ -362,11 +375,7 @@ def _fuzzy(
     # The rarest trigrams say the most: a typo leaves most of a word's trigrams intact.
     trigram_postings = catalogue.trigram_postings
     grams = sorted(
-        (
-            p
-            for g in word_trigrams(words)
-            if (p := trigram_postings.get(g)) and len(p) <= MAX_FUZZY_POSTING
-        ),
+        (p for g in word_trigrams(words) if (p := trigram_postings.get(g)) and len(p) <= MAX_FUZZY_POSTING),
         key=len,
     )
     for posting in grams[:FUZZY_TRIGRAMS]:
@@ -417,6 +426,31 @@ def _fuzzy(
             for form in _limit(catalogue, text.forms, prefer)
         )
     return matches
+
+
+def _may_pass(screen: tuple, norm: str, words: list[str]) -> bool:
+    """Whether any text of a small catalogue reaches the fuzzy cutoff at all (checked in C).
+
+    The candidates _fuzzy scores are some of these texts, scored the same way, so when this
+    is False _fuzzy finds nothing. Only texts of a length that can reach the cutoff are
+    tried: a ratio is at most 200 * shorter / (sum of lengths).
+    """
+    lengths, norms, prefixes = screen
+    size = len(norm)
+    low = bisect.bisect_left(lengths, size * FUZZY_CUTOFF / (200 - FUZZY_CUTOFF) - 0.01)
+    high = bisect.bisect_right(lengths, size * (200 - FUZZY_CUTOFF) / FUZZY_CUTOFF + 0.01)
+    if low < high:
+        choices = norms[low:high]
+        for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
+            if process.extractOne(norm, choices, scorer=scorer, score_cutoff=FUZZY_CUTOFF) is not None:
+                return True
+    for text in prefixes:
+        if (
+            fuzz.ratio(" ".join(words[: len(text.words)]), text.norm, score_cutoff=FUZZY_CUTOFF)
+            >= FUZZY_CUTOFF
+        ):
+            return True
+    return False
 
 
 def _keep(matches: list[MessageMatch], allowed: frozenset[str] | None) -> list[MessageMatch]:

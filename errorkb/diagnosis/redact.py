@@ -179,7 +179,11 @@ class Redactor:
         self._compile_patterns(patterns)
         # One cheap pass says whether any secret name is there at all; most pastes skip the rest.
         names = headers | fields
-        self._name_probe = re.compile(trie_pattern(names | set(_GENERIC_WORDS) | {"key"}))
+        probe_words = names | set(_GENERIC_WORDS) | {"key"}
+        self._name_probe = re.compile(trie_pattern(probe_words))
+        # The probe can match only where one of these (each inside some name) is: a few
+        # substring tests say 'no name here' faster than the regex walks the text.
+        self._name_roots = _roots(probe_words)
 
     def _compile_patterns(self, patterns: list[tuple[str, str, str]]) -> None:
         """Providers' key formats. Those that start with a literal ('rk_live_') are found through
@@ -205,6 +209,7 @@ class Redactor:
         self._by_prefix = by_prefix
         self._prefix_lengths = sorted({len(p) for p in by_prefix}, reverse=True)
         self._prefix_probe = re.compile(trie_pattern(by_prefix)) if by_prefix else None
+        self._prefix_roots = _roots(by_prefix)
         self._loose = None
         if loose:
             try:
@@ -213,7 +218,7 @@ class Redactor:
                 self._loose = None
 
     def _key_formats(self, text: str, spans: list, providers: set[str]) -> None:
-        if self._prefix_probe is not None:
+        if self._prefix_probe is not None and _holds_any(text, self._prefix_roots):
             for found in self._prefix_probe.finditer(text):
                 position, matched = found.start(), found.group()
                 best = None
@@ -239,7 +244,7 @@ class Redactor:
         spans: list[tuple[int, int, Redaction]] = []
         providers: set[str] = set()
         lowered = ascii_lower(text)
-        named = self._name_probe.search(lowered) is not None
+        named = _holds_any(lowered, self._name_roots) and self._name_probe.search(lowered) is not None
         if named and ":" in text:
             for found in self._header_line.finditer(lowered):
                 self._header(text, found, spans)
@@ -363,6 +368,31 @@ class Redactor:
         else:
             where = f"{name} field"
         spans.append((value_start, value_end, Redaction(kind_of(name), where)))
+
+
+def _holds_any(text: str, roots: tuple[str, ...] | None) -> bool:
+    """Whether `text` holds one of `roots` (True when there are no roots to test: look anyway)."""
+    if roots is None:
+        return True
+    for root in roots:
+        if root in text:
+            return True
+    return False
+
+
+def _roots(words, limit: int = 16) -> tuple[str, ...] | None:
+    """The words that hold no other of `words`: a text holding none of them holds none of `words`.
+
+    None when there are more than `limit` (testing them one by one would cost more than the regex).
+    """
+    ordered = sorted({w[:200] for w in words if w}, key=len)  # as trie_pattern reads them
+    roots: list[str] = []
+    for word in ordered:
+        if not any(root in word for root in roots):
+            roots.append(word)
+            if len(roots) > limit:
+                return None
+    return tuple(roots)
 
 
 def _apply(

@@ -168,7 +168,10 @@ def retry_after(context: dict) -> int | None:
     seconds = parse_int(context.get("reset_in"))
     if seconds is not None and 0 <= seconds <= 86_400 * 7:
         return seconds
-    rate_limit = {k.lower(): v for k, v in (context.get("rate_limit") or {}).items()}
+    headers = context.get("rate_limit")
+    if not headers:
+        return None  # no Retry-After, no X-RateLimit-Reset
+    rate_limit = {k.lower(): v for k, v in headers.items()}
     seconds = parse_int(rate_limit.get("retry-after"))
     if seconds is not None and 0 <= seconds <= 86_400 * 7:
         return seconds
