@@ -163,6 +163,8 @@ class Provider:
     envelope: Envelope
     rate_limit_headers: tuple[str, ...]
     status_reliable: bool
+    # The entry a body of field errors alone means ('422' for a validation-errors body).
+    field_errors_entry: str = ""
 
     def is_code(self, value: str) -> bool:
         return self.code_re is not None and self.code_re.fullmatch(value) is not None
@@ -226,6 +228,7 @@ class Catalogue:
                 ),
                 rate_limit_headers=tuple(_strings(rules.get("rate_limit_headers"))),
                 status_reliable=rules.get("status_reliable", True) is not False,
+                field_errors_entry=str(envelope.get("field_errors_entry") or ""),
             )
             secret_headers += _strings(rules.get("secret_headers"))
             secret_fields += _strings(rules.get("secret_fields"))

@@ -380,6 +380,29 @@ def _decide(
                         f"{entry.code} is the only {entry.provider_name} error documented with HTTP {status}"
                     )
 
+    # Field errors alone, where a provider's envelope puts them, are that provider's
+    # validation error (the entry its rules name) when nothing more specific matched.
+    # Alone they are a guess (the shape is common); the status or the provider settles it.
+    owner = None
+    if unit.field_errors and not any(c.score >= CONFIDENT for c in candidates.values()):
+        owners = sorted(s for s in unit.field_error_providers if allowed is None or s in allowed)
+        owner = catalogue.providers[owners[0]] if len(owners) == 1 else None
+        entry = catalogue.by_key.get((owner.slug, owner.field_errors_entry)) if owner else None
+        if entry is not None:
+            chosen = candidate(entry)
+            # The field errors do say whose it is: drop the status section's doubt.
+            chosen.reasons = [r for r in chosen.reasons if not r.startswith("nothing else in the paste")]
+            fields = ", ".join(list(unit.field_errors)[:3])
+            chosen.reason(f"the body lists field errors ({fields}) the way {owner.name}'s validation errors do")
+            score = 0.45
+            if status is not None and status == entry.http_status:
+                score += 0.2
+                chosen.reason(f"HTTP {status} is the status of that entry")
+            if owner.slug in providers:
+                score += 0.15
+                chosen.reason(providers[owner.slug])
+            chosen.other_score = max(chosen.other_score, score)
+
     # Agreement and contradiction: the HTTP status, and who the paste is from.
     for chosen in candidates.values():
         entry = chosen.entry
@@ -467,6 +490,8 @@ def _decide(
         provider = unlisted[0][0]
     elif unit.provider_reasons:
         provider = next(iter(unit.provider_reasons))
+    elif owner is not None:
+        provider = owner.slug
     elif len(providers) == 1:
         provider = next(iter(providers))
     else:

@@ -91,6 +91,8 @@ class Unit:
     field_errors: dict = field(default_factory=dict)
     context: dict = field(default_factory=dict)
     provider_reasons: dict[str, str] = field(default_factory=dict)
+    # Providers whose envelope put the field errors where they were found.
+    field_error_providers: frozenset[str] = frozenset()
     status: int | None = None
     status_label: str = ""
     rate_limit: dict = field(default_factory=dict)
@@ -107,6 +109,7 @@ class Unit:
         self.phrases += other.phrases
         for key, value in other.field_errors.items():
             self.field_errors.setdefault(key, value)
+        self.field_error_providers |= other.field_error_providers
         for key, value in other.context.items():
             self.context.setdefault(key, value)
         for key, value in other.provider_reasons.items():
@@ -597,6 +600,7 @@ class _Region:
                         errors = _field_errors(value)
                         if errors:
                             unit.field_errors.update(errors)
+                            unit.field_error_providers |= path_rule.providers
                             for field_name, messages in errors.items():
                                 for message in messages[:5]:
                                     _add_message(

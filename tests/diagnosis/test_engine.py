@@ -316,3 +316,29 @@ def test_the_answer_always_encodes_as_utf8_even_from_escaped_lone_surrogates(cat
     ]
     for paste in pastes:
         json.dumps(diagnose(paste, catalogue).to_dict(), ensure_ascii=False).encode("utf-8")
+
+
+FIELD_ERRORS = '{"errors": {"service": ["The selected service is invalid."], "quantity": ["The quantity field is required."]}}'
+
+
+def test_a_body_of_field_errors_alone_points_to_rukkyhub_validation_error_as_a_guess(catalogue):
+    result = diagnose(FIELD_ERRORS, catalogue).to_dict()
+    assert result["provider"] == "rukkyhub"
+    first = result["matches"][0]
+    assert (first["provider"], first["code"]) == ("rukkyhub", "422")
+    assert first["confidence"] < 0.5
+    assert result["context"]["field_errors"]["quantity"] == ["The quantity field is required."]
+
+
+def test_field_errors_with_http_422_are_a_confident_validation_error(catalogue):
+    paste = f"HTTP/1.1 422 Unprocessable Entity\nContent-Type: application/json\n\n{FIELD_ERRORS}"
+    first = diagnose(paste, catalogue).to_dict()["matches"][0]
+    assert (first["provider"], first["code"]) == ("rukkyhub", "422")
+    assert first["confidence"] >= 0.5
+    assert not any(reason.startswith("nothing else") for reason in first["reasons"])
+
+
+def test_a_documented_message_beside_field_errors_still_wins(catalogue):
+    paste = '{"error": "Insufficient balance", "errors": {"balance": ["Your account balance is too low for this order"]}}'
+    first = diagnose(paste, catalogue).to_dict()["matches"][0]
+    assert (first["provider"], first["code"]) == ("rukkyhub", "low-balance")
