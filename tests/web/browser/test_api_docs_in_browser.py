@@ -1,37 +1,15 @@
 """The Swagger UI at /api/docs works in a real browser under the strict CSP."""
 
-import os
-import shutil
-
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def page():
-    if not shutil.which("chromium"):
-        pytest.skip("Debian's chromium is not installed (make browser)")
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+def page(browser):
+    page = browser.new_page()
+    yield page
+    page.close()
 
 
 def test_the_docs_page_renders_every_endpoint_without_a_csp_violation(page, live_server, catalogue):
