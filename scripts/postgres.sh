@@ -71,9 +71,22 @@ full_page_writes = off
 CONF
     fi
     if ! is_running; then
-        as_owner "$BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 start >/dev/null \
-            || { echo "postgres.sh: the server did not start (see $PGDATA/server.log)" >&2; exit 1; }
+        # A server killed uncleanly (a session that stopped) leaves its pid file behind,
+        # and pg_ctl then trusts the stale file and returns before the new server is up.
+        # Its socket lock file too; a dying server may still hold it for a moment, hence two tries.
+        for attempt in 1 2; do
+            rm -f "$PGDATA/postmaster.pid" "$PGDATA"/.s.PGSQL.*.lock
+            as_owner "$BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 start >/dev/null && break
+            [ "$attempt" = 2 ] && { echo "postgres.sh: the server did not start (see $PGDATA/server.log)" >&2; exit 1; }
+            sleep 3
+        done
     fi
+    for _ in $(seq 60); do
+        as_owner "$BIN/pg_isready" -q -h "$PGDATA" -p "$PORT" && break
+        sleep 0.5
+    done
+    as_owner "$BIN/pg_isready" -q -h "$PGDATA" -p "$PORT" \
+        || { echo "postgres.sh: the server does not accept connections (see $PGDATA/server.log)" >&2; exit 1; }
     psql_admin() { as_owner "$BIN/psql" -h "$PGDATA" -p "$PORT" -U postgres -d postgres -qtAX "$@"; }
     if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$ROLE'")" != 1 ]; then
         psql_admin -c "CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'"
