@@ -1,7 +1,6 @@
 import json
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.http.request import RawPostDataException
 from django_filters.rest_framework import DjangoFilterBackend
@@ -15,7 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.utils import json as drf_json
 from rest_framework.views import APIView
 
-from errorkb.catalogue.models import Category, ErrorEntry, Provider
+from errorkb.catalogue.models import ErrorEntry, Provider
 from errorkb.catalogue.snapshot import engine_catalogue, snapshot_cache
 from errorkb.diagnosis import ProviderUnknown, diagnose
 
@@ -62,9 +61,7 @@ class ProviderViewMixin(LeanAPIMixin):
     pagination_class = None
 
     def get_queryset(self):
-        return Provider.objects.annotate(entry_count=Count("entries")).prefetch_related(
-            Prefetch("categories", queryset=Category.objects.select_related("provider"))
-        )
+        return Provider.objects.with_entry_counts()
 
 
 class ProviderList(ProviderViewMixin, generics.ListAPIView):

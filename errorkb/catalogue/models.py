@@ -14,7 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from .querysets import ErrorEntryQuerySet
+from .querysets import CategoryQuerySet, ErrorEntryQuerySet, ProviderQuerySet
 
 
 def _digest(fields: dict) -> str:
@@ -73,7 +73,7 @@ def content_digest_of(fixture_fields: dict) -> str:
     return _digest(content_of(fixture_fields))
 
 
-class ProviderManager(models.Manager):
+class ProviderManager(models.Manager.from_queryset(ProviderQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -108,7 +108,7 @@ class Provider(CuratedModel):
         return (self.slug,)
 
 
-class CategoryManager(models.Manager):
+class CategoryManager(models.Manager.from_queryset(CategoryQuerySet)):
     def get_by_natural_key(self, provider_slug, slug):
         return self.get(provider__slug=provider_slug, slug=slug)
 

@@ -6,6 +6,23 @@ from django.db import connections, models
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 
+
+class ProviderQuerySet(models.QuerySet):
+    def with_entry_counts(self) -> ProviderQuerySet:
+        """Each provider with `entry_count`, and its categories (each with theirs) prefetched."""
+        from .models import Category  # models import this module
+
+        categories = Category.objects.with_entry_counts().select_related("provider")
+        return self.annotate(entry_count=models.Count("entries")).prefetch_related(
+            models.Prefetch("categories", queryset=categories)
+        )
+
+
+class CategoryQuerySet(models.QuerySet):
+    def with_entry_counts(self) -> CategoryQuerySet:
+        return self.annotate(entry_count=models.Count("entries"))
+
+
 # The full-text index of code, title, message and description (migration 0002).
 SQLITE_SEARCH_TABLE = "catalogue_errorentry_fts"
 POSTGRES_SEARCH_VECTOR = (

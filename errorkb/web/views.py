@@ -1,8 +1,7 @@
 from django.core.exceptions import RequestDataTooBig
-from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 
-from errorkb.catalogue.models import Category, ErrorEntry, Provider
+from errorkb.catalogue.models import ErrorEntry, Provider
 from errorkb.catalogue.snapshot import engine_catalogue
 from errorkb.diagnosis import ProviderUnknown, diagnose
 
@@ -15,9 +14,7 @@ MAX_QUERY = 200
 
 
 def home(request):
-    providers = Provider.objects.annotate(entry_count=Count("entries")).prefetch_related(
-        Prefetch("categories", queryset=Category.objects.annotate(entry_count=Count("entries")))
-    )
+    providers = Provider.objects.with_entry_counts()
     return render(
         request,
         "web/home.html",
@@ -27,7 +24,7 @@ def home(request):
 
 def provider_detail(request, provider):
     provider = get_object_or_404(Provider, slug=provider)
-    categories = list(provider.categories.annotate(entry_count=Count("entries")))
+    categories = list(provider.categories.with_entry_counts())
     entries = list(provider.entries.for_display())
     return render(
         request,
