@@ -119,132 +119,12 @@ def big_log(size: int = 1_000_000) -> tuple[str, int]:
     return "\n".join(lines)[:size], len(errors)
 
 
-def synthetic_snapshot(real: dict, entries: int, seed: int = 1) -> dict:
-    """The real catalogue plus `entries` synthetic entries across entries/200 providers."""
-    rng = random.Random(seed)
-    subjects = [
-        "Payment",
-        "Transfer",
-        "Wallet",
-        "Card",
-        "Account",
-        "Invoice",
-        "Refund",
-        "Order",
-        "Customer",
-        "Merchant",
-        "Beneficiary",
-        "Currency",
-        "Amount",
-        "Signature",
-        "Session",
-        "Webhook",
-        "Payout",
-        "Voucher",
-        "Meter",
-        "Phone number",
-        "PIN",
-        "OTP",
-        "Application",
-        "Plan",
-        "Balance",
-        "Reference",
-        "Batch",
-        "Mandate",
-    ]
-    predicates = [
-        "does not exist",
-        "already exists",
-        "is blocked",
-        "is disabled",
-        "has expired",
-        "is invalid",
-        "is not supported",
-        "was declined",
-        "is pending",
-        "is locked",
-        "could not be verified",
-        "is missing",
-        "limit exceeded",
-        "was cancelled",
-        "is not available",
-        "does not match",
-        "is under review",
-    ]
-    providers, categories, rows = [], [], []
-    count = max(1, entries // 200)
-    for p in range(count):
-        slug = f"synth-{p:04d}"
-        numbered = p % 2 == 0
-        rules = {
-            "hosts": [f"api.{slug}.example"],
-            "envelope": (
-                {
-                    "code": "status.code",
-                    "message": ["status.detail"],
-                    "signature": ["status", "trace_id"],
-                    "context": {"request_id": "trace_id"},
-                }
-                if numbered
-                else {"message": ["error", "message"], "field_errors": "errors"}
-            ),
-            "secret_fields": ["secret", "merchant_key"],
-            "secret_patterns": [f"s{p % 50}k_live_[A-Za-z0-9]+"],
-        }
-        if numbered:
-            rules["code_pattern"] = "^[1-9][0-9]{4}$"
-            for c in range(5):
-                categories.append(
-                    {
-                        "provider": slug,
-                        "slug": f"c{c}",
-                        "name": f"Category {c}",
-                        "code_range_start": 10000 * (c + 1),
-                        "code_range_end": 10000 * (c + 1) + 9999,
-                        "other_names": [],
-                    }
-                )
-        providers.append({"slug": slug, "name": f"Synth{p}Pay", "rules": rules})
-        for e in range(entries // count):
-            subject, predicate = rng.choice(subjects), rng.choice(predicates)
-            message = f"{subject} {predicate}"
-            forms = []
-            if e % 25 == 0:
-                forms.append(
-                    {"type": "template", "pattern": f"{subject} amount must be between {{min}} and {{max}}"}
-                )
-            if e % 40 == 0:
-                forms.append({"type": "alias", "pattern": f"{subject} {predicate} ({e})"})
-            code = (
-                str(10000 * (e % 5 + 1) + e)
-                if numbered
-                else f"{subject}-{predicate}-{e}".lower().replace(" ", "-")
-            )
-            rows.append(
-                {
-                    "provider": slug,
-                    "category": f"c{e % 5}" if numbered else None,
-                    "code": code,
-                    "kind": "code" if numbered else "message",
-                    "title": message,
-                    "message": message,
-                    "match_forms": forms,
-                    "http_status": 400,
-                    "http_status_basis": "documented",
-                    "description": "",
-                    "remedy": ["Fix the request."],
-                    "retry_strategy": "no",
-                    "retry_note": "",
-                    "retryable": False,
-                    "url": f"/{slug}/{code}",
-                }
-            )
-    return {
-        "version": 0,
-        "providers": real["providers"] + providers,
-        "categories": real["categories"] + categories,
-        "entries": real["entries"] + rows,
-    }
+def synthetic_snapshot(entries: int) -> dict:
+    """The real catalogue plus `entries` synthetic ones across entries/200 providers, made by
+    the same generator as `manage.py generate_catalogue`."""
+    from errorkb.catalogue.management.commands.generate_catalogue import synthetic_snapshot
+
+    return synthetic_snapshot(providers=max(1, entries // 200), entries=entries)
 
 
 def measure(label: str, snapshot: dict, cases: list[dict], repeat: int) -> dict:
@@ -322,7 +202,7 @@ def main() -> int:
     if options.synthetic:
         synthetic = measure(
             f"synthetic {options.synthetic:,}",
-            synthetic_snapshot(snapshot, options.synthetic),
+            synthetic_snapshot(options.synthetic),
             cases,
             options.repeat,
         )

@@ -399,12 +399,7 @@ class Command(BaseCommand):
             raise CommandError("Need at least one provider and at least one entry per provider.")
         started = time.monotonic()
         generated = Generator(providers, entries, seed).run()
-        real = snapshot_from_fixtures(default_fixture_paths())
-        synthetic = snapshot_from_rows(generated.providers, generated.categories, generated.entries)
-        snapshot = {
-            "version": 0,
-            **{key: real[key] + synthetic[key] for key in ("providers", "categories", "entries")},
-        }
+        snapshot = with_real_catalogue(generated)
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(snapshot, ensure_ascii=False), encoding="utf-8")
         self.stdout.write(
@@ -417,6 +412,17 @@ class Command(BaseCommand):
                 f"{len(generated.entries)} synthetic entries loaded into the database "
                 f"({time.monotonic() - started:.1f}s)."
             )
+
+
+def with_real_catalogue(generated: Generator) -> dict:
+    """The engine snapshot of the real catalogue (from fixtures) plus the generated one."""
+    real = snapshot_from_fixtures(default_fixture_paths())
+    synthetic = snapshot_from_rows(generated.providers, generated.categories, generated.entries)
+    return {"version": 0, **{key: real[key] + synthetic[key] for key in ("providers", "categories", "entries")}}
+
+
+def synthetic_snapshot(providers: int, entries: int, seed: int = 1) -> dict:
+    return with_real_catalogue(Generator(providers, entries, seed).run())
 
 
 @transaction.atomic
