@@ -78,6 +78,8 @@ def page(context, problems):
     assert list(problems) == [], f"console errors or CSP violations: {list(problems)}"
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -5,6 +5,7 @@ import pytest
 from .conftest import DESKTOP, PHONE, screenshot
 
 pytestmark = pytest.mark.browser
+PNG = b"\x89PNG"
 
 PAGES = {
     "home": "/",
@@ -29,10 +30,10 @@ def test_screenshots_of_the_main_pages(page):
     for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(viewport)
         for name, path in PAGES.items():
-            page.goto(path)
-            screenshot(page, f"{name}-{size}")
+            assert page.goto(path).status == 200, path
+            assert screenshot(page, f"{name}-{size}").read_bytes().startswith(PNG)
         for name, text in PASTES.items():
             page.goto("/diagnose")
             page.get_by_label("Paste an error").fill(text)
             page.locator("#diagnosis .match").wait_for()
-            screenshot(page, f"{name}-{size}")
+            assert screenshot(page, f"{name}-{size}").read_bytes().startswith(PNG)
