@@ -58,7 +58,7 @@ def search(request):
     if not query:
         return render(request, "web/search.html", {"query": "", "examples": SEARCH_EXAMPLES})
 
-    providers = dict(Provider.objects.values_list("slug", "name"))
+    providers = engine_catalogue().provider_names  # in memory, as the paste form's list
     provider, text = presenters.split_provider(query, providers)
     if provider and not text:
         return redirect("web:provider", provider)
