@@ -54,17 +54,18 @@ class RequestIdLogFilter(logging.Filter):
 
 # Credentials that pastes carry. Each pattern is anchored on a literal word, so no
 # run of input can make it backtrack beyond a line (tests/diagnosis/test_regex_safety.py).
+# A value an earlier pattern already replaced is skipped, so it stays "[REDACTED]".
 _SECRET_PATTERNS = [
     re.compile(r"rk_live_[A-Za-z0-9_\-]+"),
     re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{128}(?![0-9A-Fa-f])"),
     re.compile(
         r"(?i)\b(authorization|proxy-authorization|x-api-key|x-data-hash|cookie|set-cookie)"
-        r"([\"']?[ \t]*(?:[:=]|%3[AaDd])[ \t]*)[^\r\n]+"
+        r"([\"']?[ \t]*(?:[:=]|%3[AaDd])[ \t]*+)(?!\[REDACTED\])[^\r\n]+"
     ),
     re.compile(r"(?i)\b(bearer|token|basic)([ \t]+)[A-Za-z0-9._~+/=\-]{6,}"),
     re.compile(
         r"(?i)\b(key|pin|api_key|apikey|password|passwd|secret|token|access_token|sessionid|csrftoken)"
-        r"([\"']?[ \t]*(?:[:=]|%3[AaDd])[ \t]*[\"']?)[^\"'&\s,;}\]]+"
+        r"([\"']?[ \t]*(?:[:=]|%3[AaDd])[ \t]*+[\"']?)(?!\[REDACTED\])[^\"'&\s,;}\[\]]+"
     ),
 ]
 

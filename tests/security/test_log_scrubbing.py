@@ -57,3 +57,15 @@ def test_the_filter_rewrites_the_message_and_the_traceback():
 def test_the_console_handler_uses_it(settings):
     assert "scrub_secrets" in settings.LOGGING["handlers"]["console"]["filters"]
     assert settings.LOGGING["loggers"]["django.server"]["handlers"] == ["console"]
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("X-API-KEY: rk_live_9f8e7d6c5b4a", "X-API-KEY: [REDACTED]"),
+        ('{"key": "rk_live_9f8e7d6c5b4a"}', '{"key": "[REDACTED]"}'),
+        ("GET /diagnose?body=pin%3D1234%26key%3Drk_live_abc", "GET /diagnose?body=pin%3D[REDACTED][REDACTED]"),
+    ],
+)
+def test_a_value_scrubbed_twice_reads_as_one_clean_marker(line, expected):
+    assert scrub_secrets(line) == expected
