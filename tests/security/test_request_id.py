@@ -36,7 +36,7 @@ def test_the_request_id_is_in_the_log_lines_of_that_request(client, caplog, monk
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr("errorkb.catalogue.models.Provider.objects.annotate", locked)
+    monkeypatch.setattr("errorkb.catalogue.models.Provider.objects.with_entry_counts", locked)
     caplog.handler.addFilter(RequestIdLogFilter())
     with caplog.at_level(logging.INFO):
         response = client.get("/", HTTP_X_REQUEST_ID="trace-0001-abcd")
