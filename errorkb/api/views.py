@@ -1,17 +1,13 @@
-import json
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.http.request import RawPostDataException
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import APIException, NotFound, ParseError, ValidationError
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser
-from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
-from rest_framework.utils import json as drf_json
 from rest_framework.views import APIView
 
 from errorkb.catalogue.models import ErrorEntry, Provider
@@ -220,47 +216,6 @@ class Diagnose(LeanAPIMixin, APIView):
     )
     def post(self, request):
         return json_response(JSON.render(run_diagnosis(request, request.data)))
-
-    def dispatch(self, request, *args, **kwargs):
-        # What tooling sends (an anonymous JSON POST, rate limits off) is answered without
-        # DRF's request wrapping, parser and content negotiation: about 100 µs a request.
-        # Anything else, and any request this path would refuse, goes through DRF as always,
-        # which answers it (and words its errors) exactly as before.
-        response = self.direct(request)
-        if response is None:
-            return super().dispatch(request, *args, **kwargs)
-        return response
-
-    def direct(self, request) -> HttpResponse | None:
-        """The answer to a well-formed anonymous JSON request, as post() gives it; None for any other."""
-        meta = request.META
-        if (
-            request.method != "POST"
-            or meta.get("CONTENT_TYPE") != "application/json"  # no charset: DRF would read UTF-8
-            or "HTTP_AUTHORIZATION" in meta
-            or settings.ERRORKB_RATE_LIMITS is not None
-            or any(permission is not AllowAny for permission in self.permission_classes)
-        ):
-            return None
-        try:
-            length = int(meta.get("CONTENT_LENGTH") or 0)
-            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-            if length <= 0 or (limit is not None and length > limit):
-                return None
-            # JSONParser's reading: UTF-8, and no NaN/Infinity when strict. A body that is not
-            # valid UTF-8 or JSON goes to DRF, which words the error.
-            data = json.loads(
-                request.body.decode("utf-8"),
-                parse_constant=drf_json.strict_constant if JSONParser.strict else None,
-            )
-            if not isinstance(data, dict):
-                return None
-            response = json_response(JSON.render(run_diagnosis(request, data)))
-        except (ValueError, RawPostDataException, APIException):
-            return None
-        # The headers APIView adds to every answer (Allow), added by its own code.
-        self.headers = self.default_response_headers
-        return self.finalize_response(request, response)
 
 
 class DiagnoseBatch(LeanAPIMixin, APIView):
