@@ -72,16 +72,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "errorkb.web.middleware.RequestIdMiddleware",
-    "errorkb.web.middleware.SecurityHeadersMiddleware",
+    "errorkb.web.middleware.EdgeMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "errorkb.web.middleware.RequestGateMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "errorkb.web.middleware.DatabaseUnavailableMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's own, skipped for /api/ requests (see PagesOnly).
+    "errorkb.web.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "errorkb.web.middleware.AuthenticationMiddleware",
+    "errorkb.web.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -137,7 +135,7 @@ STORAGES = {
 # Pastes are capped at 1 MB (answered 413 past it). The raw request body may be
 # larger than the paste it carries: JSON escapes a control character as \u0000 (six
 # bytes for one) and a form percent-encodes a byte as three, so any paste under the
-# cap still fits. Bigger bodies are refused before they are read (RequestGateMiddleware).
+# cap still fits. Bigger bodies are refused before they are read (EdgeMiddleware).
 ERRORKB_MAX_PASTE_BYTES = 1_000_000
 ERRORKB_MAX_BATCH = 50
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * ERRORKB_MAX_PASTE_BYTES + 64 * 1024
@@ -216,9 +214,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "errorkb.web.middleware.RequestIdLogFilter"},
+        "request_id": {"()": "errorkb.web.logs.RequestIdLogFilter"},
         # A last guard: an exception message or request line quoting a paste loses its secrets.
-        "scrub_secrets": {"()": "errorkb.web.middleware.ScrubSecretsLogFilter"},
+        "scrub_secrets": {"()": "errorkb.web.logs.ScrubSecretsLogFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},

@@ -37,7 +37,7 @@ def problem_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         if isinstance(exc, DatabaseError) or settings.DEBUG:
-            return None  # DatabaseUnavailableMiddleware answers 503; DEBUG shows the traceback
+            return None  # EdgeMiddleware answers 503; DEBUG shows the traceback
         # Never an HTML 500 page for an API caller. The exception's message is neither
         # answered nor logged (it may quote the paste): its type and stack are enough.
         logger.error(

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from errorkb.web.middleware import ScrubSecretsLogFilter, scrub_secrets
+from errorkb.web.logs import ScrubSecretsLogFilter, scrub_secrets
 
 KEY = "rk_live_4Hq9ZxV2mB7nC1pL8sK3"
 HASH = "a3" * 64

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.db import OperationalError
 
-from errorkb.web.middleware import RequestIdLogFilter, current_request_id
+from errorkb.web.logs import RequestIdLogFilter, current_request_id
 
 pytestmark = pytest.mark.django_db
 
