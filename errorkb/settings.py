@@ -165,8 +165,8 @@ def _rate_limits(value: str) -> dict[str, str] | None:
 ERRORKB_RATE_LIMITS = _rate_limits(os.getenv("ERRORKB_RATE_LIMITS", ""))
 
 REST_FRAMEWORK = {
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["errorkb.api.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["errorkb.api.parsers.JSONBodyParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["errorkb.api.auth.ApiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_THROTTLE_CLASSES": [],

@@ -8,15 +8,10 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from rest_framework import exceptions
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
 logger = logging.getLogger("errorkb.api")
-
-
-class ProblemJSONRenderer(JSONRenderer):
-    media_type = "application/problem+json"
 
 
 class PayloadTooLarge(exceptions.APIException):

@@ -6,8 +6,6 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import JSONParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from errorkb.catalogue.models import ErrorEntry, Provider
@@ -16,9 +14,12 @@ from errorkb.diagnosis import ProviderUnknown, diagnose
 
 from .errors import PayloadTooLarge
 from .filters import ErrorEntryFilter
-from .parsers import PlainTextParser
+from .parsers import JSONBodyParser, PlainTextParser
+from .renderers import JSONRenderer
 from .serializers import ErrorEntrySerializer, ProviderSerializer
 from .throttles import RateLimit
+
+JSON = JSONRenderer()
 
 
 class JSONOnly(DefaultContentNegotiation):
@@ -39,6 +40,17 @@ class LeanAPIMixin:
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONOnly
     throttle_classes = [RateLimit]
+
+    def initial(self, request, *args, **kwargs):
+        # DRF's initial() less what these views never use: format suffixes, content
+        # negotiation (the answer is JSON whatever is asked) and a versioning scheme
+        # (the version is in the path).
+        self.format_kwarg = None
+        request.accepted_renderer, request.accepted_media_type = JSON, JSON.media_type
+        request.version, request.versioning_scheme = None, None
+        self.perform_authentication(request)
+        self.check_permissions(request)
+        self.check_throttles(request)
 
     def perform_authentication(self, request):
         # Authenticate up front only a caller that sends a token (a bad token is a 401
@@ -77,7 +89,6 @@ class ErrorList(LeanAPIMixin, generics.ListAPIView):
         return ErrorEntry.objects.for_display().prefetch_related("related__provider")
 
 
-JSON = JSONRenderer()
 # In rendered JSON every quote inside a string is escaped, so this byte string can
 # only be a "url" key whose value is a path of this site.
 RELATIVE_URL = b'"url":"/'
@@ -89,8 +100,8 @@ def json_response(content: bytes) -> HttpResponse:
 
 
 def absolute_root(request) -> str:
-    """'http://host' for making the site's own paths absolute (one host check per request)."""
-    return request.build_absolute_uri("/")[:-1]
+    """'http://host' for making the site's own paths absolute."""
+    return f"{request.scheme}://{request.get_host()}"
 
 
 def rendered_entry(provider: str, code: str) -> bytes | None:
@@ -208,7 +219,7 @@ def run_diagnosis(request, data: dict) -> dict:
 class Diagnose(LeanAPIMixin, APIView):
     """Diagnose a pasted error: body, HTTP dump, log line, repr or bare code/message."""
 
-    parser_classes = [JSONParser, PlainTextParser]
+    parser_classes = [JSONBodyParser, PlainTextParser]
     throttle_scope = "diagnose"
 
     @extend_schema(
@@ -221,7 +232,7 @@ class Diagnose(LeanAPIMixin, APIView):
 class DiagnoseBatch(LeanAPIMixin, APIView):
     """Diagnose up to ERRORKB_MAX_BATCH pastes in one call; answers a list in the same order."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [JSONBodyParser]
     throttle_scope = "diagnose"
 
     @extend_schema(request=DiagnoseRequest(many=True), responses={200: dict})
