@@ -52,6 +52,15 @@ class LeanAPIMixin:
         self.check_permissions(request)
         self.check_throttles(request)
 
+    @property
+    def default_response_headers(self):
+        # DRF sends Allow with every answer; HTTP asks for it on a 405 and an OPTIONS
+        # answer. Each header is work for the server on every call.
+        method = self.request.method.lower()
+        if method == "options" or method not in self.http_method_names or not hasattr(self, method):
+            return {"Allow": ", ".join(self.allowed_methods)}
+        return {}
+
     def perform_authentication(self, request):
         # Authenticate up front only a caller that sends a token (a bad token is a 401
         # at once); anonymous callers are never looked up unless a throttle asks.

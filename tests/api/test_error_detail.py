@@ -55,3 +55,12 @@ def test_it_answers_an_unknown_code_with_a_clear_json_404(client):
 
 def test_it_answers_an_unknown_provider_with_a_404(client):
     assert client.get("/api/v1/errors/stripe/6010").status_code == 404
+
+
+def test_a_method_it_does_not_take_is_a_405_naming_the_ones_it_does(client):
+    response = client.post("/api/v1/errors/123hub/6010", {}, content_type="application/json")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    assert response["Content-Type"] == "application/problem+json"
+    assert client.get("/api/v1/diagnose")["Allow"] == "POST, OPTIONS"
+    assert client.options("/api/v1/errors/123hub/6010")["Allow"] == "GET, HEAD, OPTIONS"

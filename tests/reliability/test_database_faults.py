@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -191,3 +192,21 @@ def test_the_postgresql_server_stopped_and_started_again(private_postgres, prepa
     finally:
         assert control("start").returncode == 0
     assert_healthy(server)
+
+
+def test_workers_build_their_catalogue_at_start_so_diagnosis_survives_an_outage_before_any_call(
+    sqlite_copy, make_server
+):
+    """No diagnose call before the database goes away: every worker built its catalogue when it booted."""
+    database, static_root = sqlite_copy
+    server = make_server(f"sqlite:///{database}", static_root, workers=2, DATABASE_CONN_MAX_AGE="0")
+    away = database.with_suffix(".away")
+    os.rename(database, away)
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            answers = list(pool.map(lambda _: diagnose(server), range(24)))
+    finally:
+        os.replace(away, database)
+    assert [status for status, _ in answers] == [200] * 24
+    assert {result["matches"][0]["code"] for _, result in answers} == {"6010"}
+    assert "catalogue not built at start" not in server.output()
