@@ -8,6 +8,7 @@ ERRORKB_CATALOGUE_REFRESH_SECONDS, so a diagnosis costs no database query.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -135,6 +136,10 @@ class _SnapshotCache:
                 catalogue = self._catalogue
         return catalogue
 
+    def built(self) -> Catalogue | None:
+        """The engine catalogue if this process has built it; never reads the database."""
+        return self._catalogue
+
     def cached(self, key, build: Callable[[], object]):
         """The value of `build()` for the current catalogue version, built once per process."""
         self._check_version()
@@ -186,6 +191,16 @@ class _SnapshotCache:
 
 _MISSING = object()
 snapshot_cache = _SnapshotCache()
+
+
+@functools.cache
+def fixture_catalogue() -> Catalogue:
+    """An engine catalogue from the committed fixtures alone (no database), built once."""
+    from errorkb.diagnosis import Catalogue
+
+    from .fixtures import default_fixture_paths
+
+    return Catalogue.from_snapshot(snapshot_from_fixtures(default_fixture_paths()))
 
 
 def engine_catalogue() -> Catalogue:

@@ -34,17 +34,15 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
-# Credentials that pastes carry. Each pattern is anchored on a literal word, so no
-# run of input can make it backtrack beyond a line (tests/diagnosis/test_regex_safety.py).
-# A value an earlier pattern already replaced is skipped, so it stays "[REDACTED]".
+# Credentials any log line may quote, whoever the provider. Each pattern is anchored on
+# a literal word, so no run of input can make it backtrack beyond a line
+# (tests/diagnosis/test_regex_safety.py). A value already replaced stays "[REDACTED]".
 _SECRET_PATTERNS = [
-    re.compile(r"rk_live_[A-Za-z0-9_\-]+"),
-    re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{128}(?![0-9A-Fa-f])"),
     re.compile(
-        r"(?i)\b(authorization|proxy-authorization|x-api-key|x-data-hash|cookie|set-cookie)"
+        r"(?i)\b(authorization|proxy-authorization|x-api-key|cookie|set-cookie)"
         r"([\"']?[ \t]*(?:[:=]|%3[AaDd])[ \t]*+)(?!\[REDACTED\])[^\r\n]+"
     ),
-    re.compile(r"(?i)\b(bearer|token|basic)([ \t]+)[A-Za-z0-9._~+/=\-]{6,}"),
+    re.compile(r"(?i)\b(bearer|token|basic)([ \t]+)(?!\[REDACTED\])[A-Za-z0-9._~+/=\-]{6,}"),
     re.compile(
         r"(?i)\b(key|pin|api_key|apikey|password|passwd|secret|token|access_token|sessionid|csrftoken)"
         r"([\"']?[ \t]*(?:[:=]|%3[AaDd])[ \t]*+[\"']?)(?!\[REDACTED\])[^\"'&\s,;}\[\]]+"
@@ -53,13 +51,29 @@ _SECRET_PATTERNS = [
 
 
 def scrub_secrets(text: str) -> str:
-    """Replace anything that looks like a credential with [REDACTED] (for logs only)."""
+    """Replace anything that looks like a credential with [REDACTED] (for logs only).
+
+    The providers' own secrets (their secret headers and key formats, such as
+    RukkyHub's rk_live_ keys and 123hub's 128-hex signatures) are found by the
+    diagnosis engine's redactor, built from the providers' rules; the patterns
+    above catch what any API's credentials look like, whatever the catalogue says.
+    """
+    redactor = _provider_redactor()
+    if redactor is not None:
+        text = redactor.redact(text).text
     for pattern in _SECRET_PATTERNS:
-        if pattern.groups:
-            text = pattern.sub(lambda m: m.group(1) + m.group(2) + "[REDACTED]", text)
-        else:
-            text = pattern.sub("[REDACTED]", text)
+        text = pattern.sub(lambda m: m.group(1) + m.group(2) + "[REDACTED]", text)
     return text
+
+
+def _provider_redactor():
+    """This process's catalogue's redactor once it is built; before that, one from the fixtures."""
+    try:
+        from errorkb.catalogue.snapshot import fixture_catalogue, snapshot_cache
+
+        return (snapshot_cache.built() or fixture_catalogue()).redactor
+    except Exception:  # noqa: BLE001 - a log line must be written even from a half-started process
+        return None
 
 
 class ScrubSecretsLogFilter(logging.Filter):
