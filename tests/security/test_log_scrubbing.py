@@ -69,3 +69,25 @@ def test_the_console_handler_uses_it(settings):
 )
 def test_a_value_scrubbed_twice_reads_as_one_clean_marker(line, expected):
     assert scrub_secrets(line) == expected
+
+
+@pytest.mark.django_db
+def test_a_provider_added_to_the_catalogue_has_its_secrets_scrubbed_too():
+    """The filter knows each provider's key formats and secret headers from the catalogue's rules."""
+    from errorkb.catalogue.models import Provider
+    from errorkb.catalogue.snapshot import engine_catalogue, snapshot_cache
+
+    Provider.objects.create(
+        slug="payflux",
+        name="PayFlux",
+        rules={"secret_headers": ["X-PF-Signature"], "secret_patterns": ["pf_sk_[A-Za-z0-9]{8,}"]},
+    )
+    snapshot_cache.invalidate()
+    engine_catalogue()
+    try:
+        scrubbed = scrub_secrets("retrying with pf_sk_Zq81LmX0vTy4; X-PF-Signature: 9f8e7d6c5b4a")
+    finally:
+        snapshot_cache.invalidate()
+    assert "pf_sk_Zq81LmX0vTy4" not in scrubbed
+    assert "9f8e7d6c5b4a" not in scrubbed
+    assert scrubbed.startswith("retrying with [REDACTED]")
