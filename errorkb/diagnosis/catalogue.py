@@ -118,6 +118,9 @@ class MessageText:
     is_prefix: bool
     pattern: str  # as one of them documents it
     forms: tuple[Form, ...]
+    # Its words sorted and joined by single spaces: what rapidfuzz's token_sort_ratio compares,
+    # made once here so the typo-tolerant search can score it with the plain ratio.
+    sorted_norm: str = ""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -350,7 +353,9 @@ class Catalogue:
         for form in forms:
             texts[(form.norm, form.type == "prefix")].append(form)
         self.texts = tuple(
-            MessageText(norm, group[0].words, is_prefix, group[0].pattern, tuple(group))
+            MessageText(
+                norm, group[0].words, is_prefix, group[0].pattern, tuple(group), sort_words(norm)
+            )
             for (norm, is_prefix), group in texts.items()
         )
 
@@ -395,6 +400,7 @@ class Catalogue:
         # at all comes near the cutoff (most texts never do), that search would find nothing.
         # (text lengths sorted, their texts in that order, the prefix texts); None when large.
         self.fuzzy_screen = None
+        self.fuzzy_screen_sorted: tuple[str, ...] | None = None
         if len(self.texts) <= FUZZY_SCREEN_TEXTS:
             ordered = sorted((t for t in self.texts if not t.is_prefix), key=lambda t: len(t.norm))
             self.fuzzy_screen = (
@@ -402,6 +408,8 @@ class Catalogue:
                 tuple(t.norm for t in ordered),
                 tuple(t for t in self.texts if t.is_prefix),
             )
+            # The same texts, words sorted (see MessageText.sorted_norm), in the same order.
+            self.fuzzy_screen_sorted = tuple(t.sorted_norm for t in ordered)
 
         # Templates are found through their two rarest literal words (rarest among templates):
         # a line must hold both before any template regex runs on it.
@@ -648,6 +656,16 @@ def _signal_pair(words: list[str], document_frequency: dict[str, int]) -> str:
         ),
     )
     return f"{first} {second}"
+
+
+def sort_words(norm: str) -> str:
+    """A normalized text's words in sorted order, single-spaced.
+
+    rapidfuzz's token_sort_ratio(a, b) is ratio() of exactly this form of a and b (it splits on
+    whitespace and sorts by code point, as sorted() does); a normalized text has single spaces
+    between runs of word characters, none of which rapidfuzz counts as whitespace.
+    """
+    return " ".join(sorted(norm.split()))
 
 
 def word_trigrams(words) -> set[str]:

@@ -130,7 +130,7 @@ def diagnose(
     for _, host, slugs in extraction.hosts:
         for slug in slugs:
             paste_providers.setdefault(slug, f"the host {host} is {catalogue.providers[slug].name}'s")
-    for slug in sorted(key_providers):
+    for slug in sorted(key_providers) if key_providers else ():
         paste_providers.setdefault(slug, f"the paste carries a {catalogue.providers[slug].name} key")
     for slug in extraction.named:
         paste_providers.setdefault(slug, f"the text names {catalogue.providers[slug].name}")
@@ -264,12 +264,21 @@ def _decide(
     # Messages, field errors, documented phrases found in free text.
     preferred = frozenset(providers)
     code_messages = {candidates[k].entry.norm: candidates[k] for k in strong_codes} if strong_codes else None
+    # With one strong code, a message written exactly as documented normalizes to its norm
+    # (normalize() ignores the spaces strip() removes): a dict lookup then spares the regex.
+    single_code = None
+    if strong_codes and len(strong_codes) == 1:
+        (only,) = code_messages.values()
+        single_code = {only.entry.message: only}
     for evidence in unit.messages:
         if code_messages and evidence.source == "envelope":
             # The body's code already names an entry; its message confirming it is all we need.
-            agreeing = code_messages.get(normalize(evidence.text))
+            stripped = evidence.text.strip()
+            agreeing = single_code.get(stripped) if single_code else None
+            if agreeing is None:
+                agreeing = code_messages.get(normalize(evidence.text))
             if agreeing is not None:
-                exact = evidence.text.strip() == agreeing.entry.message
+                exact = stripped == agreeing.entry.message
                 agreeing.message_score = max(agreeing.message_score, 0.92 if exact else 0.9)
                 agreeing.reason(
                     "message matches exactly"
@@ -501,11 +510,20 @@ def _decide(
     return _UnitResult(unit, matches, ambiguous, category, unlisted_code, provider, status, context)
 
 
+_PLAIN_NUMBERS = frozenset((int, float, bool))
+
+
 def _context(unit: Unit, extraction: Extraction, status: int | None, status_reason: str) -> dict:
     context: dict = {}
     for key, value in unit.context.items():
-        if value is None or value == "" or value == {} or value == []:
+        if value is None:
             continue
+        cls = value.__class__
+        if cls is str or cls is dict or cls is list:
+            if not value:
+                continue  # "", {} or []
+        elif cls not in _PLAIN_NUMBERS and (value == "" or value == {} or value == []):
+            continue  # (numbers equal none of those: the comparisons are spared for them)
         context[key] = parse_details(value) if key == "details" else value
     if unit.field_errors:
         context["field_errors"] = unit.field_errors
@@ -515,10 +533,10 @@ def _context(unit: Unit, extraction: Extraction, status: int | None, status_reas
         context["error_code"] = unit.codes[0].value
     if unit.messages:
         context["error_message"] = clip(unit.messages[0].text.strip(), 500)
-    hosts = [host for _, host, slugs in extraction.hosts if slugs] or [
-        host for _, host, _ in extraction.hosts
-    ]
-    if hosts:
+    if extraction.hosts:
+        hosts = [host for _, host, slugs in extraction.hosts if slugs] or [
+            host for _, host, _ in extraction.hosts
+        ]
         context["host"] = hosts[0]
     if unit.date:
         context["date"] = unit.date  # used for Retry timing, dropped before returning
@@ -591,18 +609,24 @@ def _highlights(shown: Redacted, results: list[_UnitResult]) -> tuple[tuple[int,
     limit = min(len(text), MAX_SHOWN_TEXT)
     spans: set[tuple[int, int]] = set()
     lowered = None
+    # Nothing was cut out (most pastes): positions in the paste are positions in the shown text.
+    moved = bool(shown.cuts)
 
     def place(start: int, end: int) -> None:
-        start, end = shown.to_redacted(start), shown.to_redacted(end)
+        if moved:
+            start, end = shown.to_redacted(start), shown.to_redacted(end)
         if start < limit and end > start:
             spans.add((start, min(end, limit)))
 
     for result in results:
-        if not result.matches or not result.matches[0].confident:
+        if not result.matches or result.matches[0].confidence < CONFIDENT:
             continue
         entry = result.matches[0].entry
         unit = result.unit
-        unit_start, unit_end = shown.to_redacted(unit.start), shown.to_redacted(unit.end)
+        if moved:
+            unit_start, unit_end = shown.to_redacted(unit.start), shown.to_redacted(unit.end)
+        else:
+            unit_start, unit_end = unit.start, unit.end
         if unit_start >= limit:
             continue
         for evidence in unit.codes:

@@ -587,7 +587,8 @@ class _Region:
                             continue
                         _add_code(unit, CodeEvidence(code, "envelope", f"{path_rule.label} {code}", fitting))
                         found = True
-                        _consume(node, path_rule.steps, consumed)
+                        if len(steps) > 1:  # (a one-step path passes through no dict)
+                            _consume(node, steps, consumed)
                     elif role == "message":
                         if _is_message(value):
                             _add_message(
@@ -595,7 +596,8 @@ class _Region:
                             )
                             used_strings.add(id(value))
                             found = True
-                            _consume(node, path_rule.steps, consumed)
+                            if len(steps) > 1:
+                                _consume(node, steps, consumed)
                     elif role == "field_errors":
                         errors = _field_errors(value)
                         if errors:
@@ -949,8 +951,8 @@ _STATUS_KEYS = frozenset(STATUS_KEYS)
 def _status_in(node: dict) -> int | None:
     """An HTTP status beside a body (axios's response.status, a log's status field)."""
     for owner in (node, node.get("response"), node.get("res")):
-        if owner.__class__ is not dict:
-            continue
+        if owner.__class__ is not dict or _STATUS_KEYS.isdisjoint(owner):
+            continue  # (one C-level test says most bodies have no status key at all)
         for key, value in owner.items():
             if key in _STATUS_KEYS:
                 number = parse_int(value)
@@ -965,6 +967,11 @@ def _dotted(path: tuple, key: str) -> str:
 
 def _bounded(value, depth: int = 0):
     """A JSON-able copy of a context value, cut down so a huge one cannot bloat the answer."""
+    cls = value.__class__
+    if cls is str:
+        return clip(value, 2_000)
+    if value is None or cls is int or cls is bool or cls is float:
+        return value  # (the usual scalars, by exact class; subclasses take the tests below)
     if isinstance(value, str):
         return clip(value, 2_000)
     if isinstance(value, bool) or value is None or isinstance(value, int | float):

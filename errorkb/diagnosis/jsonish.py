@@ -449,24 +449,32 @@ def _listify(root: dict) -> object:
     return root
 
 
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
 def iter_nodes(value, limit: int = 400, max_depth: int = 12):
     """(path, dict) for the dicts in a parsed value, breadth first, bounded."""
+    # Parsed values hold plain dicts and lists only (json, the tolerant reader and the print_r
+    # reader build nothing else), so exact class tests stand for isinstance() here, for less.
     queue = [((), value)]
     seen = 0
     index = 0
     while index < len(queue) and seen < limit:
         path, node = queue[index]
         index += 1
-        if isinstance(node, dict):
+        cls = node.__class__
+        if cls is dict or (cls is not list and isinstance(node, dict)):
             seen += 1
             yield path, node
             if len(path) < max_depth:
                 for key, child in node.items():
-                    if isinstance(child, dict | list):
+                    kind = child.__class__
+                    if kind is dict or kind is list or (kind not in _SCALARS and isinstance(child, dict | list)):
                         queue.append((path + (key,), child))
         elif isinstance(node, list) and len(path) < max_depth:
             for i, child in enumerate(node[:MAX_ITEMS]):
-                if isinstance(child, dict | list):
+                kind = child.__class__
+                if kind is dict or kind is list or (kind not in _SCALARS and isinstance(child, dict | list)):
                     queue.append((path + (i,), child))
 
 

@@ -108,6 +108,12 @@ def clip(value: str, limit: int = 300) -> str:
 
 def parse_int(value) -> int | None:
     """An int from an int or a short digit string; None for anything else (never int() on 10**6 digits)."""
+    cls = value.__class__
+    # The common cases first, by exact class (bool is its own class, so never taken for an int here).
+    if cls is int:
+        return value if -(10**12) < value < 10**12 else None
+    if value is None:
+        return None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
