@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .redact import Redactor
 from .text import STOPWORDS, WORD_RE, normalize, tokens
@@ -92,6 +92,8 @@ class Entry:
     url: str
     norm: str = ""  # the message normalized (case, punctuation, spacing)
     key: tuple[str, str] = ("", "")
+    # The entry's part of Match.to_dict(), made the first time it is matched (see there).
+    public: dict | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.norm = normalize(self.message)

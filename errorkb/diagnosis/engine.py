@@ -140,7 +140,10 @@ def diagnose(
     results = [
         _decide(u, catalogue, allowed, status_hint, paste_providers, extraction) for u in extraction.units
     ]
-    if not any(r.matches or r.category for r in results):
+    for result in results:
+        if result.matches or result.category:
+            break
+    else:
         # Nothing specific anywhere: the status line and headers are all there is to go on.
         fallback = _status_only_unit(extraction, len(text))
         for result in results:
@@ -661,7 +664,8 @@ def _highlights(shown: Redacted, results: list[_UnitResult]) -> tuple[tuple[int,
 def _extract(text: str, pieces: list[tuple[int, Redacted]], catalogue: Catalogue) -> Extraction:
     """Extract each redacted piece, and give every position back in the paste's own coordinates."""
     if len(pieces) == 1 and pieces[0][0] == 0 and not pieces[0][1].cuts:
-        extraction = extract(pieces[0][1].text, catalogue)  # nothing was cut: positions are the paste's
+        piece = pieces[0][1]  # nothing was cut: positions are the paste's
+        extraction = extract(piece.text, catalogue, piece.lowered)
         return extraction
     merged = Extraction([], [], [], [], [], ())
     named: dict[str, None] = {}

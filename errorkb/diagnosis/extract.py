@@ -338,11 +338,15 @@ def finditer(scanners: Scanners, pattern: re.Pattern, text: str, start: int = 0,
 # --- the extraction -----------------------------------------------------------------------------
 
 
-def extract(text: str, catalogue: Catalogue) -> Extraction:
-    """Units and facts of one (redacted) text: a whole paste, or one window of a huge one."""
+def extract(text: str, catalogue: Catalogue, lowered: str | None = None) -> Extraction:
+    """Units and facts of one (redacted) text: a whole paste, or one window of a huge one.
+
+    `lowered`, when given, is ascii_lower(text) already made (by the redactor).
+    """
     scanners: Scanners = catalogue.scanners
     budget = Budget(tokens=400_000, attempts=2_000)
-    lowered = ascii_lower(text)
+    if lowered is None:
+        lowered = ascii_lower(text)
     region = _Region(text, catalogue, budget, lowered)
     units = region.analyse(0, len(text), depth=0, whole=True)
     truncated = len(units) > MAX_UNITS
@@ -352,9 +356,11 @@ def extract(text: str, catalogue: Catalogue) -> Extraction:
 
     named: dict[str, None] = {}
     if scanners.names is not None:
-        if any(name in lowered for name in scanners.name_to_slug):
-            for found in scanners.names.finditer(lowered):
-                named.setdefault(scanners.name_to_slug[found.group()], None)
+        for name in scanners.name_to_slug:  # (a plain loop: no generator for any())
+            if name in lowered:
+                for found in scanners.names.finditer(lowered):
+                    named.setdefault(scanners.name_to_slug[found.group()], None)
+                break
     elif scanners.name_phrases:
         words = WORD_RE.findall(lowered)
         for index, word in enumerate(words):

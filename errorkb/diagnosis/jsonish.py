@@ -112,6 +112,8 @@ def _ends_escaped(token: str) -> bool:
 
 def cut_truncation(value: str) -> tuple[str, bool]:
     """Drop a client library's '(truncated...)' marker and what follows it."""
+    if "(truncated" not in value:
+        return value, False  # every marker holds it: one search rules them all out
     for marker in _TRUNCATION_MARKERS:
         at = value.find(marker)
         if at >= 0:

@@ -306,9 +306,12 @@ def _parts(
         return []
     # Text cut short by a client may end in half a word ('this act'): look it up without it.
     whole_words = words[:-1] if cut and len(words) > 2 else words
-    postings = [catalogue.postings.get(w) for w in set(whole_words)]
-    if any(p is None for p in postings):
-        return []  # a word no message has (or one too common to index): not a fragment of any
+    postings = []
+    for word in set(whole_words):
+        posting = catalogue.postings.get(word)
+        if posting is None:
+            return []  # a word no message has (or one too common to index): not a fragment of any
+        postings.append(posting)
     rarest = min(postings, key=len)
     if len(rarest) > MAX_FRAGMENT_CANDIDATES:
         return []

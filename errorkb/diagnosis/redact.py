@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .text import ascii_lower, trie_pattern
 
 REDACTED = "[REDACTED]"
+_NO_PROVIDERS: frozenset[str] = frozenset()
 
 ALWAYS_HEADERS = (
     "Authorization",
@@ -88,14 +89,20 @@ class Redaction:
         return {"kind": self.kind, "where": self.where}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Redacted:
+    """(Not frozen, as every paste builds one and a frozen dataclass pays for each field it
+    sets; read-only all the same.)"""
+
     text: str
     redactions: tuple[Redaction, ...]
     # Providers whose own key format was seen (an rk_live_ key says RukkyHub).
     providers: frozenset[str]
     # Where the cuts are: (start in the redacted text, end there, length of what was cut).
     cuts: tuple[tuple[int, int, int], ...] = ()
+    # ascii_lower(text), when nothing was cut (the redactor lowered it already): the
+    # extractor reuses it instead of lowering the same text again.
+    lowered: str | None = None
 
     def to_original(self, position: int) -> int:
         """A position in the redacted text -> the same place in the text as given."""
@@ -269,7 +276,7 @@ class Redactor:
                 spans.append((found.start(), found.end(), Redaction("secret", "a JSON Web Token")))
         self._key_formats(text, spans, providers)
         if not spans:
-            return Redacted(text, (), frozenset(providers))
+            return Redacted(text, (), frozenset(providers) if providers else _NO_PROVIDERS, (), lowered)
 
         spans.sort(key=lambda s: (s[0], -s[1]))
         kept, seen, covered_to = [], set(), -1

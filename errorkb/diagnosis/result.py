@@ -43,20 +43,29 @@ class Match:
 
     def to_dict(self) -> dict:
         entry = self.entry
-        return {
-            "provider": entry.provider,
-            "code": entry.code,
-            "kind": entry.kind,
-            "title": entry.title,
-            "message": entry.message,
-            "http_status": entry.http_status,
-            "retryable": entry.retryable,
-            "retry_strategy": entry.retry_strategy,
-            "confidence": self.confidence,
-            "reasons": list(self.reasons),
-            "params": dict(self.params),
-            "url": entry.url,
-        }
+        template = entry.public
+        if template is None:
+            # The entry's fields never change: they are laid out once, in the answer's key
+            # order, with the match's own three as placeholders; each answer copies it (in C).
+            template = entry.public = {
+                "provider": entry.provider,
+                "code": entry.code,
+                "kind": entry.kind,
+                "title": entry.title,
+                "message": entry.message,
+                "http_status": entry.http_status,
+                "retryable": entry.retryable,
+                "retry_strategy": entry.retry_strategy,
+                "confidence": None,
+                "reasons": None,
+                "params": None,
+                "url": entry.url,
+            }
+        answer = template.copy()
+        answer["confidence"] = self.confidence
+        answer["reasons"] = list(self.reasons)
+        answer["params"] = dict(self.params)
+        return answer
 
 
 @dataclass(slots=True)
