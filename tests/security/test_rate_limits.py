@@ -101,6 +101,25 @@ def test_behind_one_proxy_the_client_is_the_address_it_appended(client, limits, 
     assert (first.status_code, forged.status_code, other.status_code) == (200, 429, 200)
 
 
+def test_the_window_slides_so_a_burst_at_a_minute_boundary_does_not_double_the_rate(
+    client, limits, monkeypatch
+):
+    """4/min: four calls late in one minute leave room for only about one more early in the next."""
+    from errorkb.api.throttles import RateLimit
+
+    limits("diagnose=4/min")
+    clock = {"now": 60 * 1_000_000 + 55.0}  # 55 s into a minute
+    monkeypatch.setattr(RateLimit, "timer", lambda self: clock["now"])
+    assert [diagnose(client).status_code for _ in range(4)] == [200] * 4
+    assert diagnose(client).status_code == 429
+    clock["now"] += 20  # 15 s into the next minute: the last one still weighs 45/60 of 4 = 3
+    assert [diagnose(client).status_code for _ in range(2)] == [200, 429]
+    retry_after = int(diagnose(client)["Retry-After"])
+    assert 1 <= retry_after <= 45
+    clock["now"] += 60  # a whole minute later, the old burst has slid out
+    assert [diagnose(client).status_code for _ in range(4)] == [200] * 4
+
+
 def test_the_rate_setting_is_parsed_strictly():
     assert _rate_limits("off") is None
     assert _rate_limits("")["diagnose"] == "120/min"
