@@ -220,8 +220,9 @@ def run_diagnosis(request, data: dict) -> dict:
     except ProviderUnknown as exc:
         raise ValidationError({"provider": [str(exc)]}) from exc
     root = absolute_root(request)
-    for match in result["matches"]:
-        match["url"] = root + match["url"]
+    for matches in (result["matches"], *(error["matches"] for error in result["errors"])):
+        for match in matches:
+            match["url"] = root + match["url"]
     return result
 
 

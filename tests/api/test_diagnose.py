@@ -31,6 +31,7 @@ def test_it_diagnoses_a_123hub_body(client):
     assert top["confidence"] >= 0.5
     assert top["reasons"]
     assert top["url"] == "http://testserver/123hub/6010"
+    assert result["errors"][0]["matches"][0]["url"] == "http://testserver/123hub/6010"
     assert result["category"]["name"] == "Payment errors"
     assert result["category"]["range"] == "6xxx"
     assert result["context"]["request_id"] == "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
