@@ -239,6 +239,10 @@ class Catalogue:
             secret_fields += _strings(rules.get("secret_fields"))
             secret_patterns += [(slug, name, p) for p in _strings(rules.get("secret_patterns"))]
         self.provider_slugs = tuple(self.providers)
+        # Sets of slugs (an envelope's providers, the providers a paste points to) are walked
+        # in this order wherever the order decides something: a set's own order follows the
+        # hash seed, and would make the answer differ from one process to the next.
+        self.provider_rank = {slug: index for index, slug in enumerate(self.provider_slugs)}
         self.provider_names = {slug: p.name for slug, p in self.providers.items()}
         self._provider_by_name = {p.name.lower(): p.slug for p in self.providers.values()}
         self.redactor = Redactor(secret_headers, secret_fields, secret_patterns)
@@ -591,6 +595,10 @@ class Catalogue:
             return None
         category = self._ranges[provider][index]
         return category if category.start <= number <= category.end else None
+
+    def in_order(self, slugs) -> list[str]:
+        """The slugs of a set in the catalogue's provider order (the same in every process)."""
+        return sorted(slugs, key=self.provider_rank.__getitem__)
 
     def providers_with_code_shape(self, code: str) -> tuple[str, ...]:
         found: list[str] = []

@@ -254,7 +254,12 @@ def _decide(
                 if evidence.source in ("envelope", "key"):
                     strong_codes.add(entry.key)
             continue
-        slugs = evidence.providers or catalogue.providers_with_code_shape(evidence.value)
+        # The first fitting provider names the code's category: taken in the catalogue's order.
+        slugs = (
+            catalogue.in_order(evidence.providers)
+            if evidence.providers
+            else catalogue.providers_with_code_shape(evidence.value)
+        )
         for slug in slugs:
             if allowed is not None and slug not in allowed:
                 continue

@@ -153,7 +153,9 @@ def template_matches(
     lowered = text.lower()
     same_length = len(lowered) == len(text)
     matches = []
-    wordset = set(words)
+    # The words once each, in the order they come: the templates are then tried in an order
+    # that does not follow the hash seed (a set's order of strings does).
+    wordset = dict.fromkeys(words)
     for template in _template_candidates(catalogue, wordset):
         found = template.regex.search(lowered)
         if not found:
@@ -187,10 +189,13 @@ def template_matches(
     return matches
 
 
-def _template_candidates(catalogue: Catalogue, wordset: set[str]):
-    """Templates whose two anchor words are both in the text."""
-    for first in wordset & catalogue.templates_by_anchor.keys():
-        inner = catalogue.templates_by_anchor[first]
+def _template_candidates(catalogue: Catalogue, wordset: dict[str, None]):
+    """Templates whose two anchor words are both in the text (`wordset`: its words, in order)."""
+    anchors = catalogue.templates_by_anchor
+    for first in wordset:
+        inner = anchors.get(first)
+        if inner is None:
+            continue
         yield from inner.get("", ())
         if len(inner) < len(wordset):
             for second, group in inner.items():
@@ -307,7 +312,9 @@ def _parts(
     # Text cut short by a client may end in half a word ('this act'): look it up without it.
     whole_words = words[:-1] if cut and len(words) > 2 else words
     postings = []
-    for word in set(whole_words):
+    # In the order the words come (not a set's, which follows the hash seed): among postings
+    # of one length, the first is the one walked.
+    for word in dict.fromkeys(whole_words):
         posting = catalogue.postings.get(word)
         if posting is None:
             return []  # a word no message has (or one too common to index): not a fragment of any
@@ -373,7 +380,9 @@ def _fuzzy(
     # the candidates are broken by the order an index is first seen in, as before.
     postings = catalogue.postings
     met: list[int] = []
-    for word in set(words):
+    # Words in the order they come (dict.fromkeys, not set(): a set's order of strings follows
+    # the hash seed, and so would the tie-breaking below).
+    for word in dict.fromkeys(words):
         posting = postings.get(word)
         if posting and len(posting) <= MAX_FUZZY_POSTING:
             met += posting
@@ -494,7 +503,10 @@ def _limit(catalogue: Catalogue, items: tuple, prefer: frozenset[str]):
     if not prefer:
         return items[:MAX_SAME_MESSAGE]
     by_provider = catalogue.group_index.get(id(items), {})
-    preferred = [item for slug in prefer for item in by_provider.get(slug, ())]
+    present = [slug for slug in prefer if slug in by_provider]
+    if len(present) > 1:
+        present = catalogue.in_order(present)  # (a set's order follows the hash seed)
+    preferred = [item for slug in present for item in by_provider[slug]]
     if not preferred:
         return items[:MAX_SAME_MESSAGE]
     chosen = set(map(id, preferred))
