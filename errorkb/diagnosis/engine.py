@@ -137,8 +137,12 @@ def diagnose(
     if hint:
         paste_providers = {hint: f"the provider hint says {catalogue.providers[hint].name}"}
 
+    # The messages' readings, by evidence: the fallback below decides over the same evidence
+    # objects again, and is spared a second run of the message cascade (fuzzy search included).
+    readings: dict = {}
     results = [
-        _decide(u, catalogue, allowed, status_hint, paste_providers, extraction) for u in extraction.units
+        _decide(u, catalogue, allowed, status_hint, paste_providers, extraction, readings)
+        for u in extraction.units
     ]
     for result in results:
         if result.matches or result.category:
@@ -148,7 +152,7 @@ def diagnose(
         fallback = _status_only_unit(extraction, len(text))
         for result in results:
             fallback.absorb(result.unit)
-        results = [_decide(fallback, catalogue, allowed, status_hint, paste_providers, extraction)]
+        results = [_decide(fallback, catalogue, allowed, status_hint, paste_providers, extraction, readings)]
     top = _pick_top(results)
 
     matches = tuple(top.matches[:MAX_MATCHES]) if top else ()
@@ -212,7 +216,9 @@ def _decide(
     status_hint: int | None,
     paste_providers: dict[str, str],
     extraction: Extraction,
+    readings: dict | None = None,
 ) -> _UnitResult:
+    """`readings`: match_message's answers by (evidence, preferred providers), kept for one paste."""
     candidates: dict[tuple[str, str], _Candidate] = {}
 
     def candidate(entry: Entry) -> _Candidate:
@@ -297,7 +303,14 @@ def _decide(
         fuzzy = evidence.source != "field"
         prefer = preferred | evidence.providers if len(evidence.providers) <= 50 else preferred
         others = 0
-        for hit in match_message(catalogue, evidence.text, allowed, fuzzy=fuzzy, prefer=prefer):
+        # (The evidence objects live as long as the paste's diagnosis: their ids stay theirs.)
+        key = (id(evidence), prefer)
+        hits = readings.get(key) if readings is not None else None
+        if hits is None:
+            hits = match_message(catalogue, evidence.text, allowed, fuzzy=fuzzy, prefer=prefer)
+            if readings is not None:
+                readings[key] = hits
+        for hit in hits:
             if strong_codes and hit.entry.key not in candidates:
                 # The code has spoken; a few other readings of the message are enough to show.
                 others += 1
