@@ -678,8 +678,18 @@ def sort_words(norm: str) -> str:
     return " ".join(sorted(norm.split()))
 
 
-def word_trigrams(words) -> set[str]:
-    return _trigrams(words)
+def word_trigrams(words) -> dict[str, None]:
+    """A query's trigrams (as _trigrams), once each, in the order they come in its words.
+
+    Not a set: a set's order of strings follows the hash seed, and the fuzzy search breaks
+    ties among equally rare trigrams by this order.
+    """
+    grams: dict[str, None] = {}
+    for word in words:
+        if len(word) >= 3:
+            padded = f" {word} "
+            grams.update(dict.fromkeys([padded[i : i + 3] for i in range(len(padded) - 2)]))
+    return grams
 
 
 def _template(pattern: str, entries: tuple[Entry, ...]) -> Template | None:
