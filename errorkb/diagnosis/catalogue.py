@@ -688,7 +688,8 @@ def word_trigrams(words) -> dict[str, None]:
     for word in words:
         if len(word) >= 3:
             padded = f" {word} "
-            grams.update(dict.fromkeys([padded[i : i + 3] for i in range(len(padded) - 2)]))
+            for i in range(len(padded) - 2):
+                grams[padded[i : i + 3]] = None
     return grams
 
 

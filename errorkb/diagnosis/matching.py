@@ -411,12 +411,8 @@ def _fuzzy(
     # Neither ratio can reach the cutoff when the lengths differ too much (both are at most
     # 200 * shorter / (sum of lengths); token_sort_ratio compares the same single-spaced words
     # re-ordered, so the same lengths): those are not sent to rapidfuzz at all.
-    size = len(norm)
-    within = [
-        index
-        for index, text in enumerate(whole)
-        if 200.0 * min(size, len(text.norm)) / (size + len(text.norm)) >= FUZZY_CUTOFF - 1e-6
-    ]
+    low, high = _length_window(len(norm))
+    within = [index for index, text in enumerate(whole) if low <= len(text.norm) <= high]
     best: dict[int, float] = {}
     if within:
         # fuzz.ratio, then token_sort_ratio (as the ratio of the words sorted).
@@ -444,6 +440,31 @@ def _fuzzy(
             for form in _limit(catalogue, text.forms, prefer)
         )
     return matches
+
+
+def _length_window(size: int) -> tuple[int, int]:
+    """The text lengths whose ratio with a text of `size` characters can reach the cutoff.
+
+    A ratio is at most 200 * shorter / (sum of lengths): that bound rises with the other
+    length up to `size` and falls after it, so the lengths that pass it are one interval.
+    Its ends are found with the very test a length would face, so the interval holds
+    exactly the lengths that pass it (one test per end, not one per candidate).
+    """
+    def fits(length: int) -> bool:
+        return 200.0 * min(size, length) / (size + length) >= FUZZY_CUTOFF - 1e-6
+
+    # (Started from the bound solved for each end; the loops settle the rounding either way.)
+    low = max(0, int(size * FUZZY_CUTOFF / (200 - FUZZY_CUTOFF)))
+    while low > 0 and fits(low - 1):
+        low -= 1
+    while low < size and not fits(low):
+        low += 1
+    high = int(size * (200 - FUZZY_CUTOFF) / FUZZY_CUTOFF)
+    while fits(high + 1):
+        high += 1
+    while high > size and not fits(high):
+        high -= 1
+    return low, high
 
 
 def _may_pass(
