@@ -44,6 +44,7 @@ BASE = {
 }
 
 _NUMBER_RE = re.compile(r"[-+]?\d{1,3}(?:[,\s_']\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?")
+_NUMBER_SEPARATORS_RE = re.compile(r"[,\s_']")
 
 
 @dataclass(slots=True)
@@ -102,9 +103,13 @@ def match_message(
         return _best_first(found, prefer)
 
     words = norm.split()
-    found = _keep(template_matches(catalogue, clean, words, whole=True, prefer=prefer), allowed)
+    # The templates are searched once: contained_matches reads the same matches as contained.
+    templates = template_matches(catalogue, clean, words, whole=True, prefer=prefer)
+    found = _keep(templates[:], allowed)  # (a copy: `found` grows below, `templates` is read again)
     found += _keep(_prefixes(catalogue, words, prefer), allowed)
-    found += _keep(contained_matches(catalogue, clean, allowed, words=words, prefer=prefer), allowed)
+    found += _keep(
+        contained_matches(catalogue, clean, allowed, words=words, prefer=prefer, templates=templates), allowed
+    )
     found += _keep(_parts(catalogue, norm, words, cut, prefer), allowed)
     if found:
         return _best_first(found, prefer)
@@ -212,7 +217,7 @@ def normalize_number(value: str) -> str | None:
     value = value.strip()
     if not _NUMBER_RE.fullmatch(value):
         return None
-    digits = re.sub(r"[,\s_']", "", value)
+    digits = _NUMBER_SEPARATORS_RE.sub("", value)
     if "." in digits:
         digits = digits.rstrip("0").rstrip(".")
     return digits
@@ -249,6 +254,7 @@ def contained_matches(
     allowed: frozenset[str] | None,
     words: list[str] | None = None,
     prefer: frozenset[str] = frozenset(),
+    templates: list[MessageMatch] | None = None,
 ) -> list[MessageMatch]:
     """Documented messages inside a longer text ('Order 55 failed: Insufficient balance, top up')."""
     lowered = text.lower()
@@ -256,6 +262,7 @@ def contained_matches(
     if words is None or len(words) != len(WORD_RE.findall(lowered)):
         spans = [(m.start(), m.end()) for m in WORD_RE.finditer(lowered)]
         words = [text[s:e].lower() for s, e in spans]
+        templates = None  # found with other words: searched again below
     matches = []
     for start, size, forms in scan_phrases(catalogue, words):
         if size == len(words):
@@ -279,7 +286,16 @@ def contained_matches(
                 )
             )
     if len(words) > 2:
-        for match in template_matches(catalogue, text, words, whole=False, prefer=prefer):
+        if templates is not None:
+            # The caller's search of this text, with these words (as a whole message): each
+            # match read again as one contained in the message, as a search for that would give.
+            inside = [
+                MessageMatch(m.entry, "contained", BASE["contained"], m.reason, dict(m.params), m.span, m.form)
+                for m in templates
+            ]
+        else:
+            inside = template_matches(catalogue, text, words, whole=False, prefer=prefer)
+        for match in inside:
             if allowed is None or match.entry.provider in allowed:
                 if match.how == "contained":
                     match.score = contained_score(
