@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 from django.db import connections, models
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 
 
@@ -25,8 +25,10 @@ class CategoryQuerySet(models.QuerySet):
 
 # The full-text index of code, title, message and description (migration 0002).
 SQLITE_SEARCH_TABLE = "catalogue_errorentry_fts"
-POSTGRES_SEARCH_VECTOR = (
-    "to_tsvector('simple'::regconfig, code || ' ' || title || ' ' || message || ' ' || description)"
+# The GIN index's expression (migration 0002), its columns qualified for queries with joins.
+POSTGRES_SEARCH_VECTOR_OF_ROW = (
+    "to_tsvector('simple'::regconfig, catalogue_errorentry.code || ' ' || catalogue_errorentry.title"
+    " || ' ' || catalogue_errorentry.message || ' ' || catalogue_errorentry.description)"
 )
 
 
@@ -77,9 +79,8 @@ class ErrorEntryQuerySet(models.QuerySet):
     def _matching(self, words: list[str], http_status: int | None) -> Q:
         """Entries holding the words, or with the HTTP status, found through indexes only.
 
-        SQLite answers the OR of the two from both indexes (a multi-index OR);
-        PostgreSQL does so only inside one subquery, and would scan the table for
-        an OR of the subquery and the status.
+        Both databases answer the OR of the two from both indexes: SQLite with a
+        multi-index OR, PostgreSQL with a BitmapOr.
         """
         status = Q(http_status=http_status) if http_status is not None else None
         vendor = connections[self.db].vendor
@@ -90,13 +91,16 @@ class ErrorEntryQuerySet(models.QuerySet):
             condition = Q(pk__in=RawSQL(sql, [match]))
             return condition | status if status else condition
         if vendor == "postgresql":
+            # A condition on the entry's own row (not `pk IN (subquery)`, which fetched
+            # every matching row twice): the GIN index and the http_status index are
+            # combined by a BitmapOr. 10,000 rows for a bare `429` at 100k: 58 -> 35 ms.
             tsquery = " & ".join([*(f"'{word}'" for word in words[:-1]), f"'{words[-1]}':*"])
-            sql = f"SELECT id FROM catalogue_errorentry WHERE {POSTGRES_SEARCH_VECTOR} @@ to_tsquery('simple', %s)"
+            sql = f"{POSTGRES_SEARCH_VECTOR_OF_ROW} @@ to_tsquery('simple', %s)"
             params = [tsquery]
             if http_status is not None:
-                sql += " OR http_status = %s"
+                sql = f"({sql} OR catalogue_errorentry.http_status = %s)"
                 params.append(http_status)
-            return Q(pk__in=RawSQL(sql, params))
+            return Q(RawSQL(sql, params, output_field=BooleanField()))
         condition = Q()
         for word in words:
             condition &= (

@@ -93,6 +93,10 @@ def test_on_postgresql_it_uses_the_gin_index():
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = ErrorEntry.objects.search("payment").explain()
     assert "catalogue_errorentry_search" in plan
+    # A bare status: the words' index and the status index, OR-ed, on the entry's own rows.
+    plan = ErrorEntry.objects.search("429").explain()
+    assert "BitmapOr" in plan
+    assert "catalogue_errorentry_search" in plan and "http_st" in plan
 
 
 def test_words_before_the_last_are_whole_words():
