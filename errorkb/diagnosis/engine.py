@@ -148,11 +148,8 @@ def diagnose(
         if result.matches or result.category:
             break
     else:
-        # Nothing specific anywhere: the status line and headers are all there is to go on.
-        fallback = _status_only_unit(extraction, len(text))
-        for result in results:
-            fallback.absorb(result.unit)
-        results = [_decide(fallback, catalogue, allowed, status_hint, paste_providers, extraction, readings)]
+        if not _fallback_adds_nothing(results, extraction):
+            results = _fallback(text, catalogue, allowed, status_hint, paste_providers, extraction, results, readings)
     top = _pick_top(results)
 
     matches = tuple(top.matches[:MAX_MATCHES]) if top else ()
@@ -562,6 +559,38 @@ def _context(unit: Unit, extraction: Extraction, status: int | None, status_reas
     if unit.date:
         context["date"] = unit.date  # used for Retry timing, dropped before returning
     return context
+
+
+def _fallback(
+    text: str,
+    catalogue: Catalogue,
+    allowed: frozenset[str] | None,
+    status_hint: int | None,
+    paste_providers: dict[str, str],
+    extraction: Extraction,
+    results: list[_UnitResult],
+    readings: dict,
+) -> list[_UnitResult]:
+    """Nothing specific anywhere: the status line and headers are all there is to go on."""
+    fallback = _status_only_unit(extraction, len(text))
+    for result in results:
+        fallback.absorb(result.unit)
+    return [_decide(fallback, catalogue, allowed, status_hint, paste_providers, extraction, readings)]
+
+
+def _fallback_adds_nothing(results: list[_UnitResult], extraction: Extraction) -> bool:
+    """Whether the fallback would decide exactly what the one unit's decision already says.
+
+    It would hold the same evidence (it absorbs the unit's codes, messages, phrases, field
+    errors, context and providers) and, with no status line, header or date in the paste and
+    none in the unit, the same status (none), rate limit and date: _decide reads nothing else
+    of a unit. Its answer, like the first, has no match and no category, and its unit's place
+    (the one thing that differs) is read only for a match or a category. So it is not made.
+    """
+    if len(results) != 1 or extraction.statuses or extraction.rate_limit or extraction.dates:
+        return False
+    unit = results[0].unit
+    return unit.status is None and not unit.rate_limit and unit.date is None
 
 
 def _status_only_unit(extraction: Extraction, length: int) -> Unit:
