@@ -420,33 +420,37 @@ def _fuzzy(
         if len(counts) <= 4 * FUZZY_CANDIDATES
         else heapq.nlargest(FUZZY_CANDIDATES, counts, key=counts.__getitem__)
     )
+    # One pass over the ranked candidates: the prefix texts apart, and of the others only
+    # those of a length that can reach the cutoff (neither ratio can when the lengths differ
+    # too much: see _length_window; token_sort_ratio compares the same single-spaced words
+    # re-ordered, so the same lengths). Both keep the candidates' order.
     texts = catalogue.texts
-    candidates = [texts[i] for i in ranked]
-    whole = [text for text in candidates if not text.is_prefix]
-    # One C call per scorer over all candidates (rapidfuzz.process), not one Python call per pair.
-    # Neither ratio can reach the cutoff when the lengths differ too much (both are at most
-    # 200 * shorter / (sum of lengths); token_sort_ratio compares the same single-spaced words
-    # re-ordered, so the same lengths): those are not sent to rapidfuzz at all.
-    low, high = _length_window(len(norm))
-    within = [index for index, text in enumerate(whole) if low <= len(text.norm) <= high]
-    best: dict[int, float] = {}
-    if within:
+    low, high = _window(len(norm))
+    near: list = []
+    prefixed: list = []
+    for i in ranked:
+        text = texts[i]
+        if text.is_prefix:
+            prefixed.append(text)
+        elif low <= len(text.norm) <= high:
+            near.append(text)
+    best: dict[int, float] = {}  # position in `near` -> best score
+    if near:
+        # One C call per scorer over all of them (rapidfuzz.process), not one Python call per pair:
         # fuzz.ratio, then token_sort_ratio (as the ratio of the words sorted).
         for query, choices in (
-            (norm, [whole[index].norm for index in within]),
-            (sorted_norm, [whole[index].sorted_norm for index in within]),
+            (norm, [text.norm for text in near]),
+            (sorted_norm, [text.sorted_norm for text in near]),
         ):
             for _, score, position in process.extract(
                 query, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
             ):
-                index = within[position]
-                best[index] = max(best.get(index, 0.0), score)
-    scored: list[tuple[float, object]] = [(score, whole[index]) for index, score in best.items()]
-    for text in candidates:
-        if text.is_prefix:
-            score = fuzz.ratio(" ".join(words[: len(text.words)]), text.norm, score_cutoff=FUZZY_CUTOFF)
-            if score >= FUZZY_CUTOFF:
-                scored.append((score, text))
+                best[position] = max(best.get(position, 0.0), score)
+    scored: list[tuple[float, object]] = [(score, near[position]) for position, score in best.items()]
+    for text in prefixed:
+        score = fuzz.ratio(" ".join(words[: len(text.words)]), text.norm, score_cutoff=FUZZY_CUTOFF)
+        if score >= FUZZY_CUTOFF:
+            scored.append((score, text))
     matches = []
     for score, text in sorted(scored, key=lambda pair: -pair[0])[:MAX_SAME_MESSAGE]:
         confidence = round(0.5 + (score - FUZZY_CUTOFF) / (100 - FUZZY_CUTOFF) * 0.3, 3)
@@ -456,6 +460,11 @@ def _fuzzy(
             for form in _limit(catalogue, text.forms, prefer)
         )
     return matches
+
+
+def _window(size: int) -> tuple[int, int]:
+    """_length_window(size), read from a table for the usual sizes (it depends on the size alone)."""
+    return _WINDOWS[size] if size < len(_WINDOWS) else _length_window(size)
 
 
 def _length_window(size: int) -> tuple[int, int]:
@@ -483,6 +492,9 @@ def _length_window(size: int) -> tuple[int, int]:
     return low, high
 
 
+_WINDOWS = tuple(_length_window(size) for size in range(1_024))
+
+
 def _may_pass(
     screen: tuple,
     norm: str,
@@ -497,9 +509,9 @@ def _may_pass(
     tried: a ratio is at most 200 * shorter / (sum of lengths).
     """
     lengths, norms, prefixes = screen
-    size = len(norm)
-    low = bisect.bisect_left(lengths, size * FUZZY_CUTOFF / (200 - FUZZY_CUTOFF) - 0.01)
-    high = bisect.bisect_right(lengths, size * (200 - FUZZY_CUTOFF) / FUZZY_CUTOFF + 0.01)
+    shortest, longest = _window(len(norm))
+    low = bisect.bisect_left(lengths, shortest)
+    high = bisect.bisect_right(lengths, longest)
     if low < high:
         if process.extractOne(norm, norms[low:high], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF):
             return True
