@@ -108,7 +108,10 @@ def match_message(
     found = _keep(templates[:], allowed)  # (a copy: `found` grows below, `templates` is read again)
     found += _keep(_prefixes(catalogue, words, prefer), allowed)
     found += _keep(
-        contained_matches(catalogue, clean, allowed, words=words, prefer=prefer, templates=templates), allowed
+        contained_matches(
+            catalogue, clean, allowed, words=words, prefer=prefer, templates=templates, words_are_its_own=True
+        ),
+        allowed,
     )
     found += _keep(_parts(catalogue, norm, words, cut, prefer), allowed)
     if found:
@@ -255,11 +258,17 @@ def contained_matches(
     words: list[str] | None = None,
     prefer: frozenset[str] = frozenset(),
     templates: list[MessageMatch] | None = None,
+    words_are_its_own: bool = False,
 ) -> list[MessageMatch]:
-    """Documented messages inside a longer text ('Order 55 failed: Insufficient balance, top up')."""
+    """Documented messages inside a longer text ('Order 55 failed: Insufficient balance, top up').
+
+    `words_are_its_own`: `words` is normalize(text).split(), which is always the text's own
+    words as WORD_RE finds them in text.lower() (normalize turns every run of what WORD_RE
+    does not match into one space), so they need no counting again.
+    """
     lowered = text.lower()
     spans = None  # word positions, found only when a phrase is (the words given are the text's)
-    if words is None or len(words) != len(WORD_RE.findall(lowered)):
+    if words is None or (not words_are_its_own and len(words) != len(WORD_RE.findall(lowered))):
         spans = [(m.start(), m.end()) for m in WORD_RE.finditer(lowered)]
         words = [text[s:e].lower() for s, e in spans]
         templates = None  # found with other words: searched again below
