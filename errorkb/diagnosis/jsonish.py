@@ -23,6 +23,8 @@ MAX_ITEMS = 200
 MAX_STRING = 20_000
 
 _DECODER = json.JSONDecoder()
+# How every JSON object starts: '{', JSON whitespace, then a key's quote or the closing brace.
+_JSON_OBJECT_START = re.compile(r'\{[ \t\n\r]*+["}]')
 
 _TOKEN_RE = re.compile(
     r"""[ \t\r\n]*(?:
@@ -142,12 +144,17 @@ def parse_at(text: str, start: int, end: int, budget: Budget) -> Parsed | None:
     if budget.attempts <= 0 or budget.tokens <= 0:
         return None
     budget.attempts -= 1
-    try:
-        value, stop = _DECODER.raw_decode(text, start)
-        if stop <= end:
-            return Parsed(value, start, stop, False, True)
-    except (ValueError, RecursionError, MemoryError):
-        pass
+    # json reads an object's first key (or its closing brace) right after any whitespace;
+    # anything else there ('["error"]=>' of var_dump, a Python repr's quote) fails it at once.
+    # Those go straight to the tolerant reader: the failure costs more than the test (the
+    # error json raises counts the lines up to where it stopped).
+    if _JSON_OBJECT_START.match(text, start) is not None:
+        try:
+            value, stop = _DECODER.raw_decode(text, start)
+            if stop <= end:
+                return Parsed(value, start, stop, False, True)
+        except (ValueError, RecursionError, MemoryError):
+            pass
     return _tolerant(text, start, end, budget)
 
 
