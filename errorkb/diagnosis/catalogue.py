@@ -123,6 +123,8 @@ class MessageText:
     # Its words sorted and joined by single spaces: what rapidfuzz's token_sort_ratio compares,
     # made once here so the typo-tolerant search can score it with the plain ratio.
     sorted_norm: str = ""
+    # Its words as a set, made once: the fragment search tests a paste's words against it.
+    word_set: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -360,7 +362,13 @@ class Catalogue:
             texts[(form.norm, form.type == "prefix")].append(form)
         self.texts = tuple(
             MessageText(
-                norm, group[0].words, is_prefix, group[0].pattern, tuple(group), sort_words(norm)
+                norm,
+                group[0].words,
+                is_prefix,
+                group[0].pattern,
+                tuple(group),
+                sort_words(norm),
+                frozenset(group[0].words),
             )
             for (norm, is_prefix), group in texts.items()
         )

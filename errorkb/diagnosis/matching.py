@@ -348,7 +348,8 @@ def _parts(
     if len(rarest) > MAX_FRAGMENT_CANDIDATES:
         return []
     wanted = set(whole_words)
-    candidates = [catalogue.texts[i] for i in rarest if wanted.issubset(catalogue.texts[i].words)]
+    texts = catalogue.texts
+    candidates = [texts[i] for i in rarest if wanted <= texts[i].word_set]
     if len(candidates) > (3 if len(words) == 1 else MAX_FRAGMENT_TEXTS):
         return []  # words shared by many messages ('error', 'not found') say nothing
     matches = []
