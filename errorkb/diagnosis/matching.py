@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from .catalogue import Catalogue, Entry, Form, sort_words, word_trigrams
+from .catalogue import Catalogue, Entry, Form, word_trigrams
 from .jsonish import cut_truncation
 from .text import STOPWORDS, WORD_RE, clip, normalize
 
@@ -279,6 +279,7 @@ def contained_matches(
         if spans is None:
             spans = [(m.start(), m.end()) for m in WORD_RE.finditer(lowered)]
         span = (spans[start][0], spans[start + size - 1][1])
+        score = contained_score(size, len(words))
         for form in _limit(catalogue, forms, prefer):
             if allowed is not None and form.entry.provider not in allowed:
                 continue
@@ -287,7 +288,7 @@ def contained_matches(
                 MessageMatch(
                     form.entry,
                     "contained",
-                    contained_score(size, len(words)),
+                    score,
                     f"the {what} '{form.pattern}' appears in the message",
                     {},
                     span,
@@ -394,12 +395,13 @@ def _fuzzy(
     """Typo-tolerant: rapidfuzz ratios over the candidates that share a word or a rare trigram."""
     if len(norm) < 6 or len(norm) > catalogue.longest_message * 1.5 + 10 or len(words) > 16:
         return []
-    if not any(w not in STOPWORDS for w in words):
-        return []
+    if STOPWORDS.issuperset(words):
+        return []  # stopwords only
     screen = catalogue.fuzzy_screen
     # token_sort_ratio is ratio() over the words sorted: the query is sorted once here, and the
     # catalogue's texts were sorted when it was built (three times cheaper than token_sort_ratio).
-    sorted_norm = sort_words(norm)
+    # (`words` is norm.split(), what sort_words(norm) would split again.)
+    sorted_norm = " ".join(sorted(words))
     if screen is not None and not _may_pass(screen, norm, words, catalogue.fuzzy_screen_sorted, sorted_norm):
         return []
     # Counted in one C call (Counter over the indexes in the order they are met): ties among
