@@ -9,6 +9,8 @@ each provider's rules add its own header names, field names and key formats.
 from __future__ import annotations
 
 import re
+import re._constants as _sre  # the regex parser's own opcodes (for _run_gate)
+import re._parser as _sre_parser
 from dataclasses import dataclass
 
 from .text import ascii_lower, trie_pattern
@@ -218,11 +220,14 @@ class Redactor:
         self._prefix_probe = re.compile(trie_pattern(by_prefix)) if by_prefix else None
         self._prefix_roots = _roots(by_prefix)
         self._loose = None
+        self._loose_gate = None
         if loose:
             try:
                 self._loose = (re.compile("|".join(loose)), loose_groups)
             except re.error:
                 self._loose = None
+            else:
+                self._loose_gate = _run_gate(self._loose[0].pattern)
 
     def _key_formats(self, text: str, spans: list, providers: set[str]) -> None:
         if self._prefix_probe is not None and _holds_any(text, self._prefix_roots):
@@ -239,7 +244,9 @@ class Redactor:
                 if best is not None:
                     providers.add(best[1])
                     spans.append((position, best[0], Redaction("api_key", best[2])))
-        if self._loose is not None:
+        if self._loose is not None and (
+            self._loose_gate is None or self._loose_gate[0].search(text[:: self._loose_gate[1]]) is not None
+        ):
             regex, groups = self._loose
             for found in regex.finditer(text):
                 if found.end() > found.start():
@@ -375,6 +382,63 @@ class Redactor:
         else:
             where = f"{name} field"
         spans.append((value_start, value_end, Redaction(kind_of(name), where)))
+
+
+def _run_gate(pattern: str) -> tuple[re.Pattern, int] | None:
+    """A cheap test that a text cannot hold a match of `pattern`; None when there is none.
+
+    Key formats without a literal start ('\\b[0-9a-fA-F]{128}\\b') are tried at every position
+    of the paste, which costs more than the rest of the redaction. When every character such
+    a match can hold is known (literals and ranges, no case folding, no '.' or class like \\w)
+    and a match is at least `width` long, a match is a run of `width` or more characters of
+    that set, and such a run covers at least width // stride consecutive characters of
+    text[::stride] (any `width` consecutive positions hold that many multiples of `stride`).
+    So when text[::stride] has no such run, the pattern cannot match: it is not tried.
+    Returns (regex finding such a run in text[::stride], stride).
+    """
+    try:
+        parsed = _sre_parser.parse(pattern)
+        width = parsed.getwidth()[0]
+    except Exception:  # (an internal module: any surprise means no gate, never a wrong one)
+        return None
+    if parsed.state.flags & re.IGNORECASE or width < 16:
+        return None
+    chars: set[str] = set()
+    if not _match_chars(parsed, chars) or not chars:
+        return None
+    stride = width // 8
+    wanted = width // stride
+    allowed = "".join(sorted(re.escape(c) for c in chars))
+    return re.compile(f"[{allowed}]{{{wanted}}}"), stride
+
+
+def _match_chars(items, chars: set[str]) -> bool:
+    """Add to `chars` every character a match of the parsed `items` can consume; False if unbounded."""
+    for op, arg in items:
+        if op is _sre.LITERAL:
+            chars.add(chr(arg))
+        elif op is _sre.IN:
+            for kind, value in arg:
+                if kind is _sre.LITERAL:
+                    chars.add(chr(value))
+                elif kind is _sre.RANGE and value[1] - value[0] <= 256:
+                    chars.update(chr(code) for code in range(value[0], value[1] + 1))
+                else:
+                    return False  # a negated set, a category (\\w, \\d), a huge range
+        elif op is _sre.AT:
+            continue  # \\b, ^, $: they consume nothing
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            if not _match_chars(arg[2], chars):
+                return False
+        elif op is _sre.SUBPATTERN:
+            if arg[1] & re.IGNORECASE or not _match_chars(arg[3], chars):
+                return False
+        elif op is _sre.BRANCH:
+            if not all(_match_chars(branch, chars) for branch in arg[1]):
+                return False
+        else:
+            return False  # anything else ('.', lookarounds, backreferences): no gate
+    return True
 
 
 def _holds_any(text: str, roots: tuple[str, ...] | None) -> bool:

@@ -157,3 +157,31 @@ def test_it_redacts_a_secret_field_at_the_very_start_of_the_paste(catalogue, pas
     result = diagnose(paste, catalogue).to_dict()
     assert secret not in json.dumps(result)
     assert result["redactions"]
+
+
+def test_a_key_format_gate_never_hides_a_key():
+    """The gate that spares the scan for loose key formats (no literal start) only ever says
+    'cannot match' when the format indeed does not match, wherever a key sits in the text."""
+    import random
+    import re
+
+    from errorkb.diagnosis.redact import _run_gate
+
+    rng = random.Random(7)
+    for pattern in (r"\b[0-9a-fA-F]{128}\b", r"(?P<a>\b[A-Z]{2}[0-9]{20,}x)|(?P<b>sk_[a-z]{30})", r"[ab]{16}"):
+        regex = re.compile(pattern)
+        gate, stride = _run_gate(pattern)
+        for _ in range(3_000):
+            alphabet = "0123456789abcdefABCDEFxsk_"
+            text = "".join(
+                rng.choice(alphabet) if rng.random() < 0.98 else rng.choice(' \n"{:,') for _ in range(rng.randrange(400))
+            )
+            if gate.search(text[::stride]) is None:
+                assert regex.search(text) is None, (pattern, text)
+        key = "".join(rng.choice("0123456789abcdef") for _ in range(128))
+        if regex.fullmatch(key):
+            assert gate.search(f'{{"key": "{key}"}}'[::stride]) is not None
+    # Formats it cannot bound are always tried.
+    assert _run_gate(r"\w{40}") is None
+    assert _run_gate(r"(?i)[a-f]{40}") is None
+    assert _run_gate(r"[^x]{40}") is None
