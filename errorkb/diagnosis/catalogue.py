@@ -415,6 +415,7 @@ class Catalogue:
         # (text lengths sorted, their texts in that order, the prefix texts); None when large.
         self.fuzzy_screen = None
         self.fuzzy_screen_sorted: tuple[str, ...] | None = None
+        self.fuzzy_screen_chars: tuple[str, ...] | None = None
         if len(self.texts) <= FUZZY_SCREEN_TEXTS:
             ordered = sorted((t for t in self.texts if not t.is_prefix), key=lambda t: len(t.norm))
             self.fuzzy_screen = (
@@ -424,6 +425,9 @@ class Catalogue:
             )
             # The same texts, words sorted (see MessageText.sorted_norm), in the same order.
             self.fuzzy_screen_sorted = tuple(t.sorted_norm for t in ordered)
+            # The same texts, characters sorted: the ratio of two such strings bounds from above
+            # both ratios the screen takes (see matching._may_pass).
+            self.fuzzy_screen_chars = tuple("".join(sorted(t.norm)) for t in ordered)
 
         # Templates are found through their two rarest literal words (rarest among templates):
         # a line must hold both before any template regex runs on it.
