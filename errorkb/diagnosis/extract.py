@@ -149,6 +149,9 @@ class Scanners:
     # skipping ahead to its first characters): the words a match starts with, found first.
     leads: dict[int, re.Pattern]  # id(pattern) -> its lead
     rate_limit_names: dict[str, str]
+    # The words rate_limit's lead finds, when no two of their occurrences can ever overlap
+    # (see _apart): then each one's occurrences, found with str.find, are the lead's hits.
+    rate_limit_words: tuple[str, ...] | None
     hosts: tuple[tuple[str, re.Pattern], ...]  # (needle, regex)
     probe: re.Pattern  # finds every needle above in one pass
     signal: re.Pattern | None
@@ -290,6 +293,11 @@ def build_scanners(catalogue: Catalogue) -> Scanners:
         rate_limit=rate_limit,
         leads=leads,
         rate_limit_names=names,
+        rate_limit_words=(
+            tuple(sorted(set(names) | {"date"}))
+            if id(rate_limit) in leads and _apart(set(names) | {"date"})
+            else None
+        ),
         hosts=hosts,
         probe=re.compile(
             trie_pattern(
@@ -310,6 +318,43 @@ def build_scanners(catalogue: Catalogue) -> Scanners:
         message_keys=message_keys,
         context_names={k: tuple(v) for k, v in context_names.items()},
     )
+
+
+def _apart(words) -> bool:
+    """Whether no occurrence of one of `words` can overlap an occurrence of another.
+
+    True when no word holds another and no word ends with the start of another. A lead (a
+    trie of the words, scanned left to right, resuming after each hit) then finds, for each
+    word, its occurrences from the left, each after the end of the one before (one of
+    'retry-afteretry-after' only: the two overlap): what str.find finds resuming the same way.
+    """
+    for a in words:
+        for b in words:
+            if a == b:
+                continue
+            if b in a or any(a[-size:] == b[:size] for size in range(1, min(len(a), len(b)))):
+                return False
+    return True
+
+
+def matches_at_words(pattern: re.Pattern, text: str, start: int, end: int, words: tuple[str, ...]):
+    """finditer() for a pattern whose lead is a trie of `words` (that are _apart): the lead's hits
+    found with one str.find per occurrence (in C, at memory speed) instead of a regex pass."""
+    positions: list[int] = []
+    for word in words:
+        at = text.find(word, start, end)
+        while at >= 0:
+            positions.append(at)
+            at = text.find(word, at + len(word), end)
+    positions.sort()
+    resume = start
+    for at in positions:
+        if at < resume:
+            continue
+        match = pattern.match(text, at, end)
+        if match is not None:
+            yield match
+            resume = match.end()
 
 
 def finditer(scanners: Scanners, pattern: re.Pattern, text: str, start: int = 0, end: int | None = None):
@@ -1102,7 +1147,11 @@ def _ambient(
                 hosts.append((found.start(), host, catalogue.providers_for_host(host)))
     if found_needles.isdisjoint(scanners.rate_limit_names) and "date" not in found_needles:
         return
-    for found in finditer(scanners, scanners.rate_limit, lowered, start, end):
+    if scanners.rate_limit_words is not None:
+        found_all = matches_at_words(scanners.rate_limit, lowered, start, end, scanners.rate_limit_words)
+    else:
+        found_all = finditer(scanners, scanners.rate_limit, lowered, start, end)
+    for found in found_all:
         name = found.group("name")
         value = text[found.start("value") : found.end("value")].strip()
         if name == "date":
