@@ -756,7 +756,13 @@ class _Region:
             if "=" in lowered or ":" in lowered:
                 for found in finditer(scanners, scanners.kv, lowered):
                     self._key_value(unit, found, line, line_start)
-            for found in finditer(scanners, scanners.code_phrase, lowered):
+            # (Every way code_phrase starts holds 'err' or 'code': two substring tests in C spare
+            # the scan of most lines.)
+            if "err" not in lowered and "code" not in lowered:
+                found_codes = ()
+            else:
+                found_codes = finditer(scanners, scanners.code_phrase, lowered)
+            for found in found_codes:
                 code = found.group("code")
                 if any(c.value == code for c in unit.codes) or not _known_shape(catalogue, code):
                     continue
@@ -867,7 +873,11 @@ class _Region:
             if _HEADERISH_RE.match(line) or not _reads_like_message(candidate):
                 continue
             line_start = start + text.find(line)
-            unit = next((u for u in free if u.start <= line_start < u.end + 1), None)
+            unit = None
+            for other in free:
+                if other.start <= line_start < other.end + 1:
+                    unit = other
+                    break
             if unit is None:
                 unit = Unit(line_start, line_start + len(line), "paste")
                 units.append(unit)
