@@ -517,19 +517,15 @@ class _Region:
             free = self._short_paste(start, end, free)
         # Free-text evidence on the line of a body belongs to that body.
         for unit in free:
-            owner = next(
-                (
-                    u
-                    for u in units
-                    if u.kind == "body"
-                    and (
-                        u.start <= unit.start < u.end
-                        or _same_line(text, u.start, unit.start)
-                        or _same_line(text, u.end - 1, unit.start)
-                    )
-                ),
-                None,
-            )
+            owner = None
+            for u in units:
+                if u.kind == "body" and (
+                    u.start <= unit.start < u.end
+                    or _same_line(text, u.start, unit.start)
+                    or _same_line(text, u.end - 1, unit.start)
+                ):
+                    owner = u
+                    break
             if owner is not None:
                 owner.absorb(unit)
             else:
