@@ -591,6 +591,8 @@ def _limit(catalogue: Catalogue, items: tuple, prefer: frozenset[str]):
 
 
 def _best_first(matches: list[MessageMatch], prefer: frozenset[str] = frozenset()) -> list[MessageMatch]:
+    if len(matches) <= 1:
+        return list(matches)  # (one match, or none: nothing to choose between or order)
     best: dict[int, MessageMatch] = {}
     for match in matches:
         current = best.get(id(match.entry))
