@@ -298,7 +298,9 @@ def _decide(
                 )
                 continue
         fuzzy = evidence.source != "field"
-        prefer = preferred | evidence.providers if len(evidence.providers) <= 50 else preferred
+        prefer = preferred
+        if evidence.providers and len(evidence.providers) <= 50:
+            prefer = preferred | evidence.providers  # (no new set when the evidence names none)
         others = 0
         # (The evidence objects live as long as the paste's diagnosis: their ids stay theirs.)
         key = (id(evidence), prefer)
