@@ -634,7 +634,9 @@ class _Region:
                             continue
                         _add_code(unit, CodeEvidence(code, "envelope", f"{path_rule.label} {code}", fitting))
                         found = True
-                        if len(steps) > 1:  # (a one-step path passes through no dict)
+                        if len(steps) == 2:
+                            consumed.add(id(first))  # (the dict the value was read from)
+                        elif len(steps) > 2:  # (a one-step path passes through no dict)
                             _consume(node, steps, consumed)
                     elif role == "message":
                         if _is_message(value):
@@ -643,7 +645,9 @@ class _Region:
                             )
                             used_strings.add(id(value))
                             found = True
-                            if len(steps) > 1:
+                            if len(steps) == 2:
+                                consumed.add(id(first))
+                            elif len(steps) > 2:
                                 _consume(node, steps, consumed)
                     elif role == "field_errors":
                         errors = _field_errors(value)
@@ -1007,7 +1011,11 @@ _STATUS_KEYS = frozenset(STATUS_KEYS)
 
 def _status_in(node: dict) -> int | None:
     """An HTTP status beside a body (axios's response.status, a log's status field)."""
-    for owner in (node, node.get("response"), node.get("res")):
+    if "response" not in node and "res" not in node:
+        owners: tuple = (node,)  # (most bodies: no need to look up the other two)
+    else:
+        owners = (node, node.get("response"), node.get("res"))
+    for owner in owners:
         if owner.__class__ is not dict or _STATUS_KEYS.isdisjoint(owner):
             continue  # (one C-level test says most bodies have no status key at all)
         for key, value in owner.items():
