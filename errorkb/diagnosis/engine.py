@@ -103,7 +103,7 @@ def diagnose(
         if hint is None:
             raise ProviderUnknown(str(provider), catalogue.provider_slugs)
     allowed = frozenset((hint,)) if hint else None
-    status_hint = _status_hint(http_status)
+    status_hint = _status_hint(http_status) if http_status is not None else None
     text = _as_text(text)[:MAX_PASTE]
 
     # Redact first; only redacted text is analysed. A huge paste is redacted where it is
@@ -155,18 +155,20 @@ def diagnose(
     matches = tuple(top.matches[:MAX_MATCHES]) if top else ()
     highlights = _highlights(shown, results)
     errors = tuple(
-        FoundError(
-            offset=r.unit.start,
-            line=r.unit.line,
-            provider=r.provider,
-            http_status=r.status,
-            category=r.category,
-            matches=tuple(r.matches[:3]),
-            ambiguous=r.ambiguous,
-            context=r.context,
-        )
-        for r in results
-        if r.matches or r.category
+        [
+            FoundError(
+                offset=r.unit.start,
+                line=r.unit.line,
+                provider=r.provider,
+                http_status=r.status,
+                category=r.category,
+                matches=tuple(r.matches[:3]),
+                ambiguous=r.ambiguous,
+                context=r.context,
+            )
+            for r in results
+            if r.matches or r.category
+        ]
     )
     context = dict(top.context) if top else {}
     advice = build_advice(

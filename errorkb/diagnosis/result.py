@@ -174,6 +174,8 @@ def shown_text(redacted: str, total: int) -> str:
 
 def retry_after(context: dict) -> int | None:
     """Seconds to wait: reset_in from the body, else Retry-After, else X-RateLimit-Reset minus Date."""
+    if "reset_in" not in context and "rate_limit" not in context:
+        return None  # (most pastes: nothing to tell the time from)
     seconds = parse_int(context.get("reset_in"))
     if seconds is not None and 0 <= seconds <= 86_400 * 7:
         return seconds
