@@ -3,8 +3,9 @@ from __future__ import annotations
 import re
 
 from django.db import connections, models
-from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.query import ModelIterable
 
 
 class ProviderQuerySet(models.QuerySet):
@@ -25,17 +26,46 @@ class CategoryQuerySet(models.QuerySet):
 
 # The full-text index of code, title, message and description (migration 0002).
 SQLITE_SEARCH_TABLE = "catalogue_errorentry_fts"
-# The GIN index's expression (migration 0002), its columns qualified for queries with joins.
-POSTGRES_SEARCH_VECTOR_OF_ROW = (
-    "to_tsvector('simple'::regconfig, catalogue_errorentry.code || ' ' || catalogue_errorentry.title"
-    " || ' ' || catalogue_errorentry.message || ' ' || catalogue_errorentry.description)"
-)
+# The columns of the GIN index's expression (migration 0002), in its order.
+POSTGRES_SEARCH_COLUMNS = ("code", "title", "message", "description")
+
+
+def postgres_search_vector() -> Func:
+    """The GIN index's expression, its columns qualified by whatever alias the query gives the table.
+
+    PostgreSQL uses the index only for the very same expression (migration 0002;
+    tests/performance/test_search_fts.py checks it is used).
+    """
+    return Func(
+        *(F(column) for column in POSTGRES_SEARCH_COLUMNS),
+        template="to_tsvector('simple'::regconfig, %(expressions)s)",
+        arg_joiner=" || ' ' || ",
+    )
 
 
 class ErrorEntryQuerySet(models.QuerySet):
     def for_display(self) -> ErrorEntryQuerySet:
         """What pages and the API show: the entry with its provider and category."""
         return self.select_related("provider", "category")
+
+    def for_result_list(self) -> ErrorEntryQuerySet:
+        """What a list of search results shows: the entry's own text and status, its provider's
+        name and its category's name. The JSON fields, the example and the provider's rules
+        are left in the database: decoding them for fifty rows cost more than the search."""
+        return self.select_related("provider", "category").only(
+            "code",
+            "kind",
+            "title",
+            "message",
+            "description",
+            "http_status",
+            "http_status_basis",
+            "retry_strategy",
+            "provider__slug",
+            "provider__name",
+            "provider__order",
+            "category__name",
+        )
 
     def retryable(self, value: bool = True) -> ErrorEntryQuerySet:
         from .models import RETRYABLE_STRATEGIES
@@ -70,11 +100,13 @@ class ErrorEntryQuerySet(models.QuerySet):
             When(title__icontains=query, then=Value(3)),
             When(message__icontains=query, then=Value(4)),
         ]
-        return (
+        results = (
             self.filter(condition)
             .annotate(rank=Case(*rank_cases, default=Value(5), output_field=IntegerField()))
             .order_by("rank", "provider__order", "code")
         )
+        results._iterable_class = RankedPageIterable
+        return results
 
     def _matching(self, words: list[str], http_status: int | None) -> Q:
         """Entries holding the words, or with the HTTP status, found through indexes only.
@@ -94,13 +126,17 @@ class ErrorEntryQuerySet(models.QuerySet):
             # A condition on the entry's own row (not `pk IN (subquery)`, which fetched
             # every matching row twice): the GIN index and the http_status index are
             # combined by a BitmapOr. 10,000 rows for a bare `429` at 100k: 58 -> 35 ms.
+            # Columns through F(), so they follow the table's alias into a subquery
+            # (RankedPageIterable's).
             tsquery = " & ".join([*(f"'{word}'" for word in words[:-1]), f"'{words[-1]}':*"])
-            sql = f"{POSTGRES_SEARCH_VECTOR_OF_ROW} @@ to_tsquery('simple', %s)"
-            params = [tsquery]
-            if http_status is not None:
-                sql = f"({sql} OR catalogue_errorentry.http_status = %s)"
-                params.append(http_status)
-            return Q(RawSQL(sql, params, output_field=BooleanField()))
+            matches = Func(
+                postgres_search_vector(),
+                Func(Value(tsquery), template="to_tsquery('simple', %(expressions)s)"),
+                template="%(expressions)s",
+                arg_joiner=" @@ ",
+                output_field=BooleanField(),
+            )
+            return Q(matches) | status if status else Q(matches)
         condition = Q()
         for word in words:
             condition &= (
@@ -110,3 +146,27 @@ class ErrorEntryQuerySet(models.QuerySet):
                 | Q(description__icontains=word)
             )
         return condition | status if status else condition
+
+
+class RankedPageIterable(ModelIterable):
+    """A slice of search results: the ids ranked first, then only that page's rows read.
+
+    A broad query (a bare `429` matches 10,000 entries at 100k) ranks thousands of
+    rows. Ranked whole, every column of every match is carried through the sort
+    (SQLite reads each full row; PostgreSQL also ships them between its parallel
+    workers); ranked as ids in a subquery with the slice's LIMIT, only the page's
+    rows are read: one statement still, `id IN (SELECT id ... ORDER BY ... LIMIT n)`.
+    """
+
+    def __iter__(self):
+        queryset = self.queryset
+        query = queryset.query
+        if not query.is_sliced:
+            yield from super().__iter__()
+            return
+        rows = queryset.model._base_manager.db_manager(queryset.db).filter(pk__in=queryset.values("pk"))
+        rows.query.select_related = query.select_related
+        rows.query.deferred_loading = query.deferred_loading
+        rows = rows.annotate(**{name: query.annotations[name] for name in query.annotation_select})
+        rows = rows.order_by(*query.order_by)
+        yield from ModelIterable(rows, self.chunked_fetch, self.chunk_size)

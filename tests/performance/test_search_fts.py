@@ -102,3 +102,26 @@ def test_on_postgresql_it_uses_the_gin_index():
 def test_words_before_the_last_are_whole_words():
     assert found("insufficient fun") == [("123hub", "6004")]
     assert found("insuff funds") == []
+
+
+@pytest.mark.parametrize("query", ["429", "60", "payment", "insufficient", "the"])
+def test_a_slice_of_the_results_is_that_slice_of_the_whole_ranking(query):
+    whole = [(e.provider.slug, e.code, e.rank) for e in ErrorEntry.objects.for_display().search(query)]
+    assert whole
+    for start, stop in ((0, 3), (2, 7), (0, 50), (len(whole) - 1, len(whole) + 5)):
+        page = ErrorEntry.objects.for_display().search(query)[start:stop]
+        assert [(e.provider.slug, e.code, e.rank) for e in page] == whole[start:stop]
+
+
+def test_a_filter_after_the_search_narrows_before_the_slice():
+    whole = [e.code for e in ErrorEntry.objects.search("429").filter(provider__slug="rukkyhub")]
+    page = ErrorEntry.objects.search("429").filter(provider__slug="rukkyhub")[1:4]
+    assert [e.code for e in page] == whole[1:4]
+
+
+def test_a_slice_ranks_ids_then_reads_only_its_rows_in_one_statement(django_assert_num_queries):
+    with django_assert_num_queries(1) as captured:
+        page = list(ErrorEntry.objects.for_display().search("payment")[:5])
+    assert len(page) == 5 and page[0].provider.slug and page[0].category is not None
+    sql = captured.captured_queries[0]["sql"]
+    assert "IN (SELECT" in sql and "LIMIT 5" in sql
