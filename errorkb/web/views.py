@@ -63,7 +63,7 @@ def search(request):
     if provider and not text:
         return redirect("web:provider", provider)
 
-    results = ErrorEntry.objects.for_display().search(text)
+    results = ErrorEntry.objects.for_result_list().search(text)
     if provider:
         results = results.filter(provider__slug=provider)
     results = list(results[: MAX_RESULTS + 1])

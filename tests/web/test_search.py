@@ -93,3 +93,11 @@ def test_it_escapes_and_highlights_hostile_entries(client, hostile_entry):
     html = response.content.decode()
     assert_escaped(html)
     assert "<mark>Hostile</mark> &lt;script&gt;" in html
+
+
+def test_a_page_of_results_takes_one_query(client, django_assert_num_queries):
+    search(client, "payment")  # the engine's catalogue, built once per process
+    with django_assert_num_queries(1):
+        response = search(client, "payment")
+    assert len(response.context["results"]) > 5
+    assert "not retryable" in response.content.decode()
