@@ -105,7 +105,8 @@ class ErrorEntryQuerySet(models.QuerySet):
             .annotate(rank=Case(*rank_cases, default=Value(5), output_field=IntegerField()))
             .order_by("rank", "provider__order", "code")
         )
-        results._iterable_class = RankedPageIterable
+        if connections[self.db].vendor == "postgresql":
+            results._iterable_class = RankedPageIterable
         return results
 
     def _matching(self, words: list[str], http_status: int | None) -> Q:
@@ -152,10 +153,13 @@ class RankedPageIterable(ModelIterable):
     """A slice of search results: the ids ranked first, then only that page's rows read.
 
     A broad query (a bare `429` matches 10,000 entries at 100k) ranks thousands of
-    rows. Ranked whole, every column of every match is carried through the sort
-    (SQLite reads each full row; PostgreSQL also ships them between its parallel
-    workers); ranked as ids in a subquery with the slice's LIMIT, only the page's
-    rows are read: one statement still, `id IN (SELECT id ... ORDER BY ... LIMIT n)`.
+    rows. Ranked whole on PostgreSQL, every column of every match went through the
+    sort and between its parallel workers; ranked as ids in a subquery with the
+    slice's LIMIT, only the page's rows are read: one statement still,
+    `id IN (SELECT id ... ORDER BY ... LIMIT n)`. At 100k: 429 45 -> 38 ms,
+    `expired` 22 -> 17 ms, `60` 17 -> 13 ms. Not on SQLite, whose sorter with a LIMIT
+    already keeps only the page's rows: there it was no faster and cost every small
+    search 1.5 ms more to compile.
     """
 
     def __iter__(self):
