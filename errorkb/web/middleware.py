@@ -163,7 +163,9 @@ class EdgeMiddleware:
         request.id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         with request_id_scope(request.id):
             try:
-                request.get_host()
+                # Validates the Host header (get_host) and keeps scheme://host on the
+                # request for the API's absolute URLs (Django's cached property).
+                request._current_scheme_host  # noqa: B018
                 response = _too_big(request) or self.get_response(request)
             except (DisallowedHost, RequestDataTooBig) as exc:
                 response = response_for_exception(request, exc)

@@ -24,7 +24,9 @@ def test_it_diagnoses_a_123hub_body(client):
     response = post(client, {"body": HUB_BODY})
     assert response.status_code == 200
     result = response.json()
-    assert {"provider", "http_status", "category", "matches", "context", "advice", "redactions"} <= set(result)
+    assert {"provider", "http_status", "category", "matches", "context", "advice", "redactions"} <= set(
+        result
+    )
     assert result["provider"] == "123hub"
     top = result["matches"][0]
     assert (top["provider"], top["code"], top["title"]) == ("123hub", "6010", "Payment does not exist")
@@ -42,6 +44,30 @@ def test_it_takes_a_plain_text_paste(client):
     assert response.status_code == 200
     top = response.json()["matches"][0]
     assert (top["provider"], top["code"]) == ("rukkyhub", "low-balance")
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json; charset=utf-8", "Application/JSON", " application/json ;charset=UTF-8"],
+)
+def test_it_reads_json_whatever_the_case_and_parameters_of_its_content_type(client, content_type):
+    response = client.post("/api/v1/diagnose", json.dumps({"body": HUB_BODY}), content_type=content_type)
+    assert response.status_code == 200
+    assert response.json()["matches"][0]["code"] == "6010"
+
+
+def test_a_text_paste_with_a_charset_is_read_as_the_paste(client):
+    response = client.post(
+        "/api/v1/diagnose", "6010".encode("latin-1"), content_type="text/plain; charset=latin-1"
+    )
+    assert response.json()["matches"][0]["code"] == "6010"
+
+
+@pytest.mark.parametrize("content_type", ["application/xml", "application/json-patch+json", "text/html"])
+def test_it_refuses_a_content_type_it_cannot_read(client, content_type):
+    response = client.post("/api/v1/diagnose", "{}", content_type=content_type)
+    assert response.status_code == 415
+    assert content_type in response.json()["detail"]
 
 
 def test_it_uses_the_hints(client):
@@ -64,7 +90,7 @@ def test_an_empty_paste_is_a_valid_request_that_matches_nothing(client):
 
 
 def test_it_never_echoes_a_secret(client):
-    paste = "> X-API-KEY: rk_live_9f8e7d6c5b4a\n< HTTP/1.1 403 Forbidden\n\n{\"error\": \"Incorrect PIN\"}"
+    paste = '> X-API-KEY: rk_live_9f8e7d6c5b4a\n< HTTP/1.1 403 Forbidden\n\n{"error": "Incorrect PIN"}'
     response = post(client, {"body": paste})
     assert "rk_live_9f8e7d6c5b4a" not in response.content.decode()
     result = response.json()
@@ -96,7 +122,9 @@ def test_it_needs_no_csrf_token_nor_login(client):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    assert strict.post("/api/v1/diagnose", {"body": "6010"}, content_type="application/json").status_code == 200
+    assert (
+        strict.post("/api/v1/diagnose", {"body": "6010"}, content_type="application/json").status_code == 200
+    )
 
 
 def test_batch_answers_a_list_in_order(client):
