@@ -32,6 +32,7 @@ MEDIAN_TARGET_US = 50.0
 P99_TARGET_US = 1_000.0
 BIG_TARGET_MS = 50.0
 SCALE_TARGET = 2.0
+ISSUE_BASELINE_US = 2.0  # "parsing the JSON of a small body and a dictionary lookup take about 2 us"
 
 TYPICAL_BODY = (
     '{"success":false,"error":{"code":6010,"message":"Payment does not exist","details":null,'
@@ -217,8 +218,13 @@ def main() -> int:
         scale_line = f"engine median at {synthetic['entries']:,} entries <= {SCALE_TARGET:g}x: {'MET' if factor <= SCALE_TARGET else 'NOT MET'} ({factor:.2f}x)"
 
     print()
+    # The target is absolute, but this machine's speed varies from run to run: the same
+    # line says how the median compares with the baseline, as the issue's figures did
+    # (50 us where parsing a small body and a dict lookup took about 2 us: 25x).
     print(
-        f"engine median <= {MEDIAN_TARGET_US:g} us: {'MET' if result['median'] <= MEDIAN_TARGET_US else 'NOT MET'} ({result['median']:.1f} us)"
+        f"engine median <= {MEDIAN_TARGET_US:g} us: {'MET' if result['median'] <= MEDIAN_TARGET_US else 'NOT MET'} "
+        f"({result['median']:.1f} us = {result['median'] / baseline:.0f}x this run's baseline; "
+        f"the target is {MEDIAN_TARGET_US / ISSUE_BASELINE_US:.0f}x the issue's {ISSUE_BASELINE_US:g} us)"
     )
     print(
         f"engine p99 <= 1 ms: {'MET' if result['p99'] <= P99_TARGET_US else 'NOT MET'} ({result['p99']:.1f} us)"
