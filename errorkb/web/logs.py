@@ -9,19 +9,17 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from contextlib import contextmanager
 
 _local = threading.local()
 
 
-@contextmanager
-def request_id_scope(request_id: str):
-    """Log lines written inside carry this request id."""
+def set_request_id(request_id: str) -> None:
+    """Log lines this thread writes from now on carry this request id ("-" for none).
+
+    A plain setter, not a context manager: EdgeMiddleware sets it and resets it in
+    a finally, on every request.
+    """
     _local.request_id = request_id
-    try:
-        yield
-    finally:
-        _local.request_id = "-"
 
 
 def current_request_id() -> str:
@@ -89,5 +87,3 @@ class ScrubSecretsLogFilter(logging.Filter):
         if record.exc_text:
             record.exc_text = scrub_secrets(record.exc_text)
         return True
-
-

@@ -6,7 +6,7 @@ import base64
 import hashlib
 import logging
 import re
-import uuid
+import secrets
 from http import HTTPStatus
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
-from .logs import request_id_scope
+from .logs import set_request_id
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._\-]{8,64}$")
 
@@ -160,15 +160,17 @@ class EdgeMiddleware:
 
     def __call__(self, request):
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request.id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
-        with request_id_scope(request.id):
-            try:
-                # Validates the Host header (get_host) and keeps scheme://host on the
-                # request for the API's absolute URLs (Django's cached property).
-                request._current_scheme_host  # noqa: B018
-                response = _too_big(request) or self.get_response(request)
-            except (DisallowedHost, RequestDataTooBig) as exc:
-                response = response_for_exception(request, exc)
+        request.id = incoming if _SAFE_ID.match(incoming) else secrets.token_hex(16)
+        set_request_id(request.id)
+        try:
+            # Validates the Host header (get_host) and keeps scheme://host on the
+            # request for the API's absolute URLs (Django's cached property).
+            request._current_scheme_host  # noqa: B018
+            response = _too_big(request) or self.get_response(request)
+        except (DisallowedHost, RequestDataTooBig) as exc:
+            response = response_for_exception(request, exc)
+        finally:
+            set_request_id("-")
         response["X-Request-ID"] = request.id
         _security_headers(request, response)
         return response
