@@ -165,7 +165,7 @@ class RankedPageIterable(ModelIterable):
     def __iter__(self):
         queryset = self.queryset
         query = queryset.query
-        if not query.is_sliced:
+        if not query.is_sliced or query.is_empty():
             yield from super().__iter__()
             return
         rows = queryset.model._base_manager.db_manager(queryset.db).filter(pk__in=queryset.values("pk"))
