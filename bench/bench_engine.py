@@ -129,13 +129,11 @@ def synthetic_snapshot(entries: int) -> dict:
 
 
 def measure(label: str, snapshot: dict, cases: list[dict], repeat: int) -> dict:
-    from errorkb.catalogue.snapshot import freeze_long_lived
     from errorkb.diagnosis import Catalogue
 
     started = time.perf_counter()
     catalogue = Catalogue.from_snapshot(snapshot)
     built = time.perf_counter() - started
-    freeze_long_lived()  # as a serving worker does once its catalogue is built (errorkb/wsgi.py)
     engine, full = corpus_times(catalogue, cases, repeat)
     return {
         "label": label,

@@ -15,17 +15,14 @@ def _build_catalogue() -> None:
     Each gunicorn worker imports this module when it boots. Built here, the first
     diagnose call does not wait for it, and a worker keeps diagnosing if the
     database goes away before that call. If the database is away at boot, the
-    catalogue is built on first use instead. Then everything alive is frozen out of
-    the garbage collector's full passes (freeze_long_lived): Django and the
-    catalogue live as long as the worker.
+    catalogue is built on first use instead.
     """
-    from errorkb.catalogue.snapshot import engine_catalogue, freeze_long_lived
+    from errorkb.catalogue.snapshot import engine_catalogue
 
     try:
         engine_catalogue()
     except DatabaseError as exc:
         logging.getLogger("errorkb").warning("catalogue not built at start (%s); built on first use", exc)
-    freeze_long_lived()
 
 
 _build_catalogue()

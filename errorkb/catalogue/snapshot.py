@@ -9,7 +9,6 @@ ERRORKB_CATALOGUE_REFRESH_SECONDS, so a diagnosis costs no database query.
 from __future__ import annotations
 
 import functools
-import gc
 import json
 import threading
 import time
@@ -131,22 +130,10 @@ class _SnapshotCache:
         if catalogue is None:
             with self._lock:
                 if self._catalogue is None:
-                    self._catalogue = self._build()
+                    from errorkb.diagnosis import Catalogue
+
+                    self._catalogue = Catalogue.from_snapshot(snapshot_from_database(self._version or 0))
                 catalogue = self._catalogue
-        return catalogue
-
-    def _build(self) -> Catalogue:
-        from errorkb.diagnosis import Catalogue
-
-        # A worker that froze its long-lived objects (see freeze_long_lived) freezes the
-        # new catalogue too, and lets the collector have the old one: a frozen object
-        # in a reference cycle is never freed.
-        refreeze = gc.get_freeze_count() > 0
-        if refreeze:
-            gc.unfreeze()
-        catalogue = Catalogue.from_snapshot(snapshot_from_database(self._version or 0))
-        if refreeze:
-            freeze_long_lived()
         return catalogue
 
     def built(self) -> Catalogue | None:
@@ -219,17 +206,3 @@ def fixture_catalogue() -> Catalogue:
 def engine_catalogue() -> Catalogue:
     """The built engine catalogue for this process."""
     return snapshot_cache.get()
-
-
-def freeze_long_lived() -> None:
-    """Move every object alive now (Django, the built catalogue) out of the collector's sight.
-
-    The cyclic garbage collector's full passes walk every tracked object, and a
-    diagnosis allocates enough to set one off every few hundred calls: with the
-    process's ~80,000 objects (Django's, the catalogue's) walked each time, collection took a
-    third of the engine's time (a typical body: 115 -> 82 us). Frozen objects are
-    still freed by reference counting; a serving process calls this once it is
-    warm, and a catalogue rebuilt later is frozen again (_SnapshotCache._build).
-    """
-    gc.collect()
-    gc.freeze()
