@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("api/", include("errorkb.api.urls")),  # first: tooling calls it on every failed request
     path("admin/", admin.site.urls),
-    path("api/", include("errorkb.api.urls")),
     path("", include("errorkb.web.urls")),
 ]
 
