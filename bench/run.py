@@ -5,7 +5,9 @@
    `wrk -t2 -c32 -d10s`: req/s, p50/p99 latency, and ErrorKB's ratio to bare Django
    measured in the same round (the machine is shared: only ratios mean much). A
    throughput target counts as met only if the servers' CPU per request agrees.
-   Diagnose is measured once more with rate limiting on (for the record).
+   Diagnose is measured once more with rate limiting on (for the record). Then the
+   same paths in-process under callgrind (bench/instructions.py): instructions per
+   request, which do not move with the machine's load as requests/s do.
 2. The diagnosis engine: bench/bench_engine.py on the real catalogue and on the
    synthetic 100k-entry one (manage.py generate_catalogue).
 3. Scale: the 100k catalogue in the database: search p99 through the API and the
@@ -75,12 +77,15 @@ def target(name: str, met: bool | None, figure: str) -> None:
 # Set-up ---------------------------------------------------------------------------------
 
 
-def ensure_wrk() -> None:
-    if shutil.which("wrk"):
+def ensure_tools() -> None:
+    """Debian's wrk (the load generator) and valgrind (instruction counts), installed if missing."""
+    missing = [tool for tool in ("wrk", "valgrind") if not shutil.which(tool)]
+    if not missing:
         return
-    say("Installing Debian's wrk")
+    say(f"Installing Debian's {' and '.join(missing)}")
     subprocess.run(
-        "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null",
+        "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
+        f"{' '.join(missing)} >/dev/null",
         shell=True,
         check=True,
     )
@@ -311,6 +316,20 @@ def http_benchmark(env: dict, seconds: int, rounds: int) -> dict[str, float]:
     return figures
 
 
+def instruction_counts(env: dict) -> None:
+    """bench/instructions.py: the same paths in-process, counted in instructions (the same every run)."""
+    say("== Instructions per request (callgrind, in-process: no server, and no noise)")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "instructions.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    for line in (done.stdout + done.stderr).splitlines():
+        say(f"  {line}")
+
+
 # 2. Engine ----------------------------------------------------------------------------------
 
 
@@ -455,7 +474,7 @@ def main() -> int:
     options = parser.parse_args()
 
     started = time.monotonic()
-    ensure_wrk()
+    ensure_tools()
     work = Path(tempfile.mkdtemp(prefix="errorkb-bench-"))
     env = {
         **os.environ,
@@ -475,6 +494,7 @@ def main() -> int:
         manage(env, "sync_catalogue")
         manage(env, "collectstatic", "--no-input", "-v", "0")
         http_benchmark(env, options.seconds, options.rounds)
+        instruction_counts(env)
         if not options.skip_scale:
             synthetic = work / "synthetic-catalogue.json"
             scale_benchmark(env, options.seconds, options.entries, options.providers, synthetic)
