@@ -227,7 +227,8 @@ class ErrorEntry(CuratedModel):
         constraints = [
             models.UniqueConstraint(fields=["provider", "code"], name="unique_code_per_provider"),
         ]
-        indexes = [models.Index(fields=["http_status"])]
+        # A search for a bare status ranks its matches from this index alone (no row read).
+        indexes = [models.Index(fields=["http_status", "provider", "code"], name="errorentry_status_listing")]
 
     def __str__(self) -> str:
         return f"{self.provider.slug} {self.code}: {self.title}"

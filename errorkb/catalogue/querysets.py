@@ -26,6 +26,8 @@ class CategoryQuerySet(models.QuerySet):
 
 # The full-text index of code, title, message and description (migration 0002).
 SQLITE_SEARCH_TABLE = "catalogue_errorentry_fts"
+# How search results are ordered: by rank (search()), then as the catalogue lists them.
+SEARCH_ORDER = ("rank", "provider__order", "code")
 # The columns of the GIN index's expression (migration 0002), in its order.
 POSTGRES_SEARCH_COLUMNS = ("code", "title", "message", "description")
 
@@ -88,47 +90,54 @@ class ErrorEntryQuerySet(models.QuerySet):
         words = re.findall(r"\w+", query.lower())
         if not words:
             return self.none()
-        is_number = query.isdigit() and len(query) <= 5
-        condition = self._matching(words, http_status=int(query) if is_number else None)
+        status = int(query) if query.isdigit() and len(query) <= 5 else None
+        text_match = self._matching(words)
         rank_cases = [When(code__iexact=query, then=Value(0))]
-        if is_number:
+        if status is not None:
             rank_cases += [
-                When(http_status=int(query), then=Value(1)),
+                When(http_status=status, then=Value(1)),
                 When(code__startswith=query, then=Value(2)),
             ]
         rank_cases += [
             When(title__icontains=query, then=Value(3)),
             When(message__icontains=query, then=Value(4)),
         ]
-        results = (
-            self.filter(condition)
-            .annotate(rank=Case(*rank_cases, default=Value(5), output_field=IntegerField()))
-            .order_by("rank", "provider__order", "code")
-        )
-        if connections[self.db].vendor == "postgresql":
-            results._iterable_class = RankedPageIterable
+        rank = Case(*rank_cases, default=Value(5), output_field=IntegerField())
+        condition = text_match if status is None else text_match | Q(http_status=status)
+        results = self.filter(condition).annotate(rank=rank).order_by(*SEARCH_ORDER)
+        if status is not None:
+            # The entries with the status rank 0 or 1 from their code alone: their ids
+            # come from the (http_status, provider, code) index, not their rows.
+            by_status = self.filter(http_status=status).annotate(
+                rank=Case(
+                    When(code__iexact=query, then=Value(0)), default=Value(1), output_field=IntegerField()
+                )
+            )
+            by_text = self.filter(text_match).exclude(http_status=status).annotate(rank=rank)
+            results.query.ranked_parts = (by_status, by_text, len(results.query.where.children))
+            results._iterable_class = SearchPageIterable
+        elif connections[self.db].vendor == "postgresql":
+            results._iterable_class = SearchPageIterable
         return results
 
-    def _matching(self, words: list[str], http_status: int | None) -> Q:
-        """Entries holding the words, or with the HTTP status, found through indexes only.
+    def _matching(self, words: list[str]) -> Q:
+        """Entries holding the words, found through the full-text index.
 
-        Both databases answer the OR of the two from both indexes: SQLite with a
-        multi-index OR, PostgreSQL with a BitmapOr.
+        Or'ed with an HTTP status (search()), both databases answer from both indexes:
+        SQLite with a multi-index OR, PostgreSQL with a BitmapOr.
         """
-        status = Q(http_status=http_status) if http_status is not None else None
         vendor = connections[self.db].vendor
         if vendor == "sqlite":
             # Each word quoted, so FTS5 syntax in a query is only ever text.
             match = " ".join([*(f'"{word}"' for word in words[:-1]), f'"{words[-1]}"*'])
             sql = f"SELECT rowid FROM {SQLITE_SEARCH_TABLE} WHERE {SQLITE_SEARCH_TABLE} MATCH %s"
-            condition = Q(pk__in=RawSQL(sql, [match]))
-            return condition | status if status else condition
+            return Q(pk__in=RawSQL(sql, [match]))
         if vendor == "postgresql":
             # A condition on the entry's own row (not `pk IN (subquery)`, which fetched
             # every matching row twice): the GIN index and the http_status index are
             # combined by a BitmapOr. 10,000 rows for a bare `429` at 100k: 58 -> 35 ms.
             # Columns through F(), so they follow the table's alias into a subquery
-            # (RankedPageIterable's).
+            # (SearchPageIterable's).
             tsquery = " & ".join([*(f"'{word}'" for word in words[:-1]), f"'{words[-1]}':*"])
             matches = Func(
                 postgres_search_vector(),
@@ -137,7 +146,7 @@ class ErrorEntryQuerySet(models.QuerySet):
                 arg_joiner=" @@ ",
                 output_field=BooleanField(),
             )
-            return Q(matches) | status if status else Q(matches)
+            return Q(matches)
         condition = Q()
         for word in words:
             condition &= (
@@ -146,20 +155,26 @@ class ErrorEntryQuerySet(models.QuerySet):
                 | Q(message__icontains=word)
                 | Q(description__icontains=word)
             )
-        return condition | status if status else condition
+        return condition
 
 
-class RankedPageIterable(ModelIterable):
-    """A slice of search results: the ids ranked first, then only that page's rows read.
+class SearchPageIterable(ModelIterable):
+    """A page (a slice) of search results: the page's ids ranked first, then only its rows read.
 
-    A broad query (a bare `429` matches 10,000 entries at 100k) ranks thousands of
-    rows. Ranked whole on PostgreSQL, every column of every match went through the
-    sort and between its parallel workers; ranked as ids in a subquery with the
-    slice's LIMIT, only the page's rows are read: one statement still,
-    `id IN (SELECT id ... ORDER BY ... LIMIT n)`. At 100k: 429 45 -> 38 ms,
-    `expired` 22 -> 17 ms, `60` 17 -> 13 ms. Not on SQLite, whose sorter with a LIMIT
-    already keeps only the page's rows: there it was no faster and cost every small
-    search 1.5 ms more to compile.
+    A broad query ranks thousands of rows (a bare `429` matches 10,000 entries at
+    100k, nearly all by their HTTP status), and ranked whole every column of every
+    match went through the sort.
+
+    - A search for a number that is an HTTP status ranks the union of two parts
+      (search()'s `ranked_parts`): the entries with that status, ranked from the
+      (http_status, provider, code) index alone, and the other text matches, few.
+      `429` at 100k on SQLite: 21 -> 4 ms.
+    - Any other search on PostgreSQL ranks its ids in a subquery with the page's
+      LIMIT, one statement: `id IN (SELECT id ... ORDER BY ... LIMIT n)` (`expired`
+      22 -> 17 ms at 100k). Not on SQLite, whose sorter with a LIMIT keeps only the
+      page's rows already.
+
+    Unsliced results (a count, a whole list) are read as usual.
     """
 
     def __iter__(self):
@@ -168,9 +183,30 @@ class RankedPageIterable(ModelIterable):
         if not query.is_sliced or query.is_empty():
             yield from super().__iter__()
             return
-        rows = queryset.model._base_manager.db_manager(queryset.db).filter(pk__in=queryset.values("pk"))
+        parts = getattr(query, "ranked_parts", None)
+        if parts is not None and parts[2] != len(query.where.children):
+            parts = None  # filtered again after search(): the parts no longer describe it
+        if parts is None:
+            yield from self._rows(queryset, queryset.values("pk"), ordered=True)
+            return
+        by_status, by_text, _ = parts
+        columns = ("pk", *SEARCH_ORDER)
+        ranked = (
+            by_status.order_by()
+            .values_list(*columns)
+            .union(by_text.order_by().values_list(*columns), all=True)
+        )
+        ids = [row[0] for row in ranked.order_by(*SEARCH_ORDER)[query.low_mark : query.high_mark]]
+        by_id = {entry.pk: entry for entry in self._rows(queryset, ids, ordered=False)}
+        yield from (by_id[pk] for pk in ids if pk in by_id)
+
+    def _rows(self, queryset, ids, ordered: bool):
+        """The entries with these ids, loaded as the search results would be (joins, columns, rank)."""
+        query = queryset.query
+        rows = queryset.model._base_manager.db_manager(queryset.db).filter(pk__in=ids)
         rows.query.select_related = query.select_related
         rows.query.deferred_loading = query.deferred_loading
         rows = rows.annotate(**{name: query.annotations[name] for name in query.annotation_select})
-        rows = rows.order_by(*query.order_by)
-        yield from ModelIterable(rows, self.chunked_fetch, self.chunk_size)
+        if ordered:
+            rows = rows.order_by(*query.order_by)
+        return ModelIterable(rows, self.chunked_fetch, self.chunk_size)

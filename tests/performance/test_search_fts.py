@@ -126,3 +126,52 @@ def test_on_postgresql_a_slice_ranks_ids_then_reads_only_its_rows_in_one_stateme
     assert len(page) == 5 and page[0].provider.slug and page[0].category is not None
     sql = captured.captured_queries[0]["sql"]
     assert "IN (SELECT" in sql and "LIMIT 5" in sql
+
+
+def test_pages_of_a_bare_status_search_rank_the_status_index_and_the_text_matches_together(
+    django_assert_num_queries,
+):
+    provider = Provider.objects.get(slug="123hub")
+    ErrorEntry.objects.bulk_create(
+        [
+            ErrorEntry(
+                provider=provider,
+                code=f"t{n:03d}",
+                kind="code",
+                title=f"Throttled {n}",
+                message="x",
+                http_status=429,
+                http_status_basis="inferred",
+            )
+            for n in range(70)
+        ]
+        + [
+            ErrorEntry(
+                provider=provider,
+                code=f"s{n:03d}",
+                kind="code",
+                title="Slow down",
+                message="x",
+                description="Answered with HTTP 429 when busy.",
+            )
+            for n in range(5)
+        ]
+        + [
+            ErrorEntry(
+                provider=provider, code="429", kind="code", title="A code that is a status", message="x"
+            )
+        ]
+    )
+    whole = [(e.provider.slug, e.code, e.rank) for e in ErrorEntry.objects.for_display().search("429")]
+    assert ("123hub", "429", 0) in whole[:2]  # with RukkyHub's 429, the other exact code
+    assert [rank for *_, rank in whole] == sorted(rank for *_, rank in whole)
+    assert len(whole) > 75 and whole[-1][2] == 5  # the five that mention 429 in their description, last
+
+    for start, stop in ((0, 50), (50, 100), (3, 4), (70, 80)):
+        with django_assert_num_queries(2) as captured:  # the page's ranked ids, then its rows
+            page = list(ErrorEntry.objects.for_display().search("429")[start:stop])
+        assert [(e.provider.slug, e.code, e.rank) for e in page] == whole[start:stop]
+        assert "UNION ALL" in captured.captured_queries[0]["sql"]
+
+    narrowed = ErrorEntry.objects.filter(provider__slug="rukkyhub").search("429")
+    assert [e.code for e in narrowed[:50]] == [e.code for e in narrowed.all()][:50] != []
