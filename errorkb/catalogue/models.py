@@ -228,7 +228,11 @@ class ErrorEntry(CuratedModel):
             models.UniqueConstraint(fields=["provider", "code"], name="unique_code_per_provider"),
         ]
         # A search for a bare status ranks its matches from this index alone (no row read).
-        indexes = [models.Index(fields=["http_status", "provider", "code"], name="errorentry_status_listing")]
+        indexes = [
+            models.Index(
+                fields=["http_status", "provider", "code"], include=["id"], name="errorentry_status_listing"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider.slug} {self.code}: {self.title}"

@@ -120,6 +120,15 @@ class ErrorEntryQuerySet(models.QuerySet):
             results._iterable_class = SearchPageIterable
         return results
 
+    def count(self) -> int:
+        # A bare status search counts its two parts (SearchPageIterable): each from
+        # one index, where the OR of both made PostgreSQL visit every matching row.
+        parts = ranked_parts(self.query)
+        if parts is None or self._result_cache is not None or self.query.is_sliced:
+            return super().count()
+        by_status, by_text = parts
+        return by_status.count() + by_text.count()
+
     def _matching(self, words: list[str]) -> Q:
         """Entries holding the words, found through the full-text index.
 
@@ -158,6 +167,14 @@ class ErrorEntryQuerySet(models.QuerySet):
         return condition
 
 
+def ranked_parts(query) -> tuple[ErrorEntryQuerySet, ErrorEntryQuerySet] | None:
+    """The two parts of a bare status search (search()), if the query is still that search."""
+    parts = getattr(query, "ranked_parts", None)
+    if parts is None or parts[2] != len(query.where.children):
+        return None  # not such a search, or filtered again since: the parts no longer describe it
+    return parts[0], parts[1]
+
+
 class SearchPageIterable(ModelIterable):
     """A page (a slice) of search results: the page's ids ranked first, then only its rows read.
 
@@ -183,13 +200,11 @@ class SearchPageIterable(ModelIterable):
         if not query.is_sliced or query.is_empty():
             yield from super().__iter__()
             return
-        parts = getattr(query, "ranked_parts", None)
-        if parts is not None and parts[2] != len(query.where.children):
-            parts = None  # filtered again after search(): the parts no longer describe it
+        parts = ranked_parts(query)
         if parts is None:
             yield from self._rows(queryset, queryset.values("pk"), ordered=True)
             return
-        by_status, by_text, _ = parts
+        by_status, by_text = parts
         columns = ("pk", *SEARCH_ORDER)
         ranked = (
             by_status.order_by()

@@ -175,3 +175,13 @@ def test_pages_of_a_bare_status_search_rank_the_status_index_and_the_text_matche
 
     narrowed = ErrorEntry.objects.filter(provider__slug="rukkyhub").search("429")
     assert [e.code for e in narrowed[:50]] == [e.code for e in narrowed.all()][:50] != []
+
+
+@pytest.mark.parametrize("query", ["429", "422", "60", "payment"])
+def test_a_search_counts_what_it_lists(query):
+    results = ErrorEntry.objects.search(query)
+    listed = list(results.all())
+    assert results.count() == len(listed) > 0
+    assert results[1:3].count() == len(listed[1:3])
+    narrowed = results.filter(provider__slug="rukkyhub")
+    assert narrowed.count() == len(list(narrowed.all()))

@@ -15,6 +15,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="errorentry",
-            index=models.Index(fields=["http_status", "provider", "code"], name="errorentry_status_listing"),
+            index=models.Index(
+                fields=["http_status", "provider", "code"], include=["id"], name="errorentry_status_listing"
+            ),
         ),
     ]
