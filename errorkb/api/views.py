@@ -104,7 +104,7 @@ class ErrorList(LeanAPIMixin, generics.ListAPIView):
     filterset_class = ErrorEntryFilter
 
     def get_queryset(self):
-        return ErrorEntry.objects.for_display().prefetch_related("related__provider")
+        return ErrorEntry.objects.for_api()
 
 
 # In rendered JSON every quote inside a string is escaped, so this byte string can
@@ -129,7 +129,7 @@ def absolute_root(request) -> str:
 
 def rendered_entry(provider: str, code: str) -> bytes | None:
     """One entry as the API shows it, rendered to JSON with site-relative URLs; None if unknown."""
-    queryset = ErrorEntry.objects.for_display().prefetch_related("related__provider")
+    queryset = ErrorEntry.objects.for_api()
     try:
         entry = queryset.get(provider__slug=provider, code=code)
     except ErrorEntry.DoesNotExist:

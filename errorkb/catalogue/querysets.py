@@ -50,6 +50,28 @@ class ErrorEntryQuerySet(models.QuerySet):
         """What pages and the API show: the entry with its provider and category."""
         return self.select_related("provider", "category")
 
+    def for_api(self) -> ErrorEntryQuerySet:
+        """What the API shows of an entry (ErrorEntrySerializer): all of its own fields, its
+        provider's slug, its category's name and range, and each related entry's provider,
+        code and title, fetched for a whole page in one query. The provider's rules and
+        texts and the category's notes are left in the database: decoding them for every
+        row of a page of fifty was work nothing showed."""
+        from .models import ErrorEntry  # models import this module
+
+        related = ErrorEntry.objects.select_related("provider").only("code", "title", "provider__slug")
+        return (
+            self.select_related("provider", "category")
+            .only(
+                *(f.name for f in ErrorEntry._meta.concrete_fields),
+                "provider__slug",
+                "category__slug",
+                "category__name",
+                "category__code_range_start",
+                "category__code_range_end",
+            )
+            .prefetch_related(models.Prefetch("related", queryset=related))
+        )
+
     def for_result_list(self) -> ErrorEntryQuerySet:
         """What a list of search results shows: the entry's own text and status, its provider's
         name and its category's name. The JSON fields, the example and the provider's rules
