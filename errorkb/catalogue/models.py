@@ -229,9 +229,7 @@ class ErrorEntry(CuratedModel):
         ]
         # A search for a bare status ranks its matches from this index alone (no row read).
         indexes = [
-            models.Index(
-                fields=["http_status", "provider", "code"], include=["id"], name="errorentry_status_listing"
-            )
+            models.Index(fields=["http_status", "provider", "code", "id"], name="errorentry_status_listing")
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="errorentry",
             index=models.Index(
-                fields=["http_status", "provider", "code"], include=["id"], name="errorentry_status_listing"
+                fields=["http_status", "provider", "code", "id"], name="errorentry_status_listing"
             ),
         ),
     ]
