@@ -99,14 +99,16 @@ def derived_strings(pattern: re.Pattern) -> list[str]:
     return out
 
 
-def _walk(value, found: dict, seen: set, depth: int, name: str = "") -> None:
+def _walk(value, found: dict, seen: dict, depth: int, name: str = "") -> None:
     if isinstance(value, re.Pattern):
         entry = found.setdefault((value.pattern, value.flags), [value, set()])
         entry[1].add(name)
         return
     if id(value) in seen or depth > 8:
         return
-    seen.add(id(value))
+    # Kept alive while walking: a temporary (a copied vars() dict) freed early would hand
+    # its id to a later object, which would then be skipped as already seen.
+    seen[id(value)] = value
     if isinstance(value, dict):
         for key, item in value.items():
             _walk(item, found, seen, depth + 1, key if isinstance(key, str) else name)
@@ -203,7 +205,7 @@ def how_used(names: set[str], source: str) -> set[str]:
 def collect_patterns() -> list[tuple[re.Pattern, bool]]:
     """(pattern, anchored): anchored when the code only ever calls match/fullmatch on it."""
     found: dict = {}
-    seen: set = set()
+    seen: dict = {}
     for module in modules():
         for name, value in vars(module).items():
             if isinstance(value, type) and value.__module__ == module.__name__:
