@@ -136,6 +136,9 @@ class ErrorEntryQuerySet(models.QuerySet):
                 )
             )
             by_text = self.filter(text_match).exclude(http_status=status).annotate(rank=rank)
+            # Kept on the Query: Django copies a Query's attributes into every clone (a
+            # slice, a prefetch, a filter), so the page that is finally read still has
+            # them; the count of conditions tells whether a filter came after.
             results.query.ranked_parts = (by_status, by_text, len(results.query.where.children))
             results._iterable_class = SearchPageIterable
         elif connections[self.db].vendor == "postgresql":
