@@ -227,7 +227,10 @@ class SearchPageIterable(ModelIterable):
             return
         parts = ranked_parts(query)
         if parts is None:
-            yield from self._rows(queryset, queryset.values("pk"), ordered=True)
+            if connections[queryset.db].vendor != "postgresql":
+                yield from super().__iter__()  # a status search filtered after search(), on SQLite
+            else:
+                yield from self._rows(queryset, queryset.values("pk"), ordered=True)
             return
         by_status, by_text = parts
         columns = ("pk", *SEARCH_ORDER)

@@ -63,10 +63,10 @@ def search(request):
     if provider and not text:
         return redirect("web:provider", provider)
 
-    results = ErrorEntry.objects.for_result_list().search(text)
+    entries = ErrorEntry.objects.for_result_list()
     if provider:
-        results = results.filter(provider__slug=provider)
-    results = list(results[: MAX_RESULTS + 1])
+        entries = entries.filter(provider__slug=provider)  # before search(), which plans the page
+    results = list(entries.search(text)[: MAX_RESULTS + 1])
 
     # An exact code is an answer, not a search; a bare HTTP status is shared by many entries.
     exact = [entry for entry in results if entry.rank == 0]

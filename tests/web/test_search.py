@@ -101,3 +101,16 @@ def test_a_page_of_results_takes_one_query(client, django_assert_num_queries):
         response = search(client, "payment")
     assert len(response.context["results"]) > 5
     assert "not retryable" in response.content.decode()
+
+
+def test_a_status_search_narrowed_to_a_provider_ranks_its_page_from_the_status_index(
+    client, django_assert_num_queries
+):
+    search(client, "123hub 400")  # the engine's catalogue, built once per process
+    with django_assert_num_queries(2) as captured:  # the page's ranked ids, then its rows
+        response = search(client, "123hub 400")
+    assert "UNION ALL" in captured.captured_queries[0]["sql"]
+    hits = response.context["results"]
+    assert len(hits) > 5 and {hit.entry.provider.slug for hit in hits} == {"123hub"}
+    statuses = [hit.entry.http_status for hit in hits]
+    assert statuses[0] == 400 and statuses == sorted(statuses, key=lambda status: status != 400)
