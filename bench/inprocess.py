@@ -53,6 +53,24 @@ def environ(method: str, path: str, body: bytes) -> dict:
     }
 
 
+def caller(application, target: str):
+    """(one, statuses): `one()` makes one request for TARGET ('/path', or 'POST:/path' with the
+    typical body) through the WSGI application; `statuses` collects what each answered."""
+    method, path = ("POST", target[5:]) if target.startswith("POST:") else ("GET", target)
+    body = typical_body() if method == "POST" else b""
+    statuses: list[str] = []
+
+    def start_response(status, headers, exc_info=None):
+        statuses.append(status)
+
+    def one() -> None:
+        response = application(environ(method, path, body), start_response)
+        b"".join(response)
+        response.close()
+
+    return one, statuses
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("paths", nargs="+")
@@ -79,20 +97,8 @@ def main() -> int:
                 return {"matches": [], "errors": []}
 
         errorkb.api.views.diagnose = lambda *args, **kwargs: Empty()
-    statuses = []
-
-    def start_response(status, headers, exc_info=None):
-        statuses.append(status)
-
     for target in options.paths:
-        method, path = ("POST", target[5:]) if target.startswith("POST:") else ("GET", target)
-        body = typical_body() if method == "POST" else b""
-
-        def one(method=method, path=path, body=body):
-            response = application(environ(method, path, body), start_response)
-            b"".join(response)
-            response.close()
-
+        one, statuses = caller(application, target)
         for _ in range(200):  # warm: caches, the catalogue, connections
             one()
         if not statuses[-1].startswith("200"):
@@ -107,7 +113,7 @@ def main() -> int:
         print(f"{target}: {statistics.median(rounds):.1f} us per request (best round {min(rounds):.1f})")
         if options.profile:
             profile = cProfile.Profile()
-            profile.runcall(lambda: [one() for _ in range(options.number)])
+            profile.runcall(lambda one=one: [one() for _ in range(options.number)])
             pstats.Stats(profile).sort_stats("tottime").print_stats(30)
     return 0
 

@@ -44,20 +44,11 @@ def serve_requests(settings: str, target: str, count: int) -> None:
     os.environ.setdefault("ERRORKB_RATE_LIMITS", "off")
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     from django.core.wsgi import get_wsgi_application
-    from inprocess import environ, typical_body
+    from inprocess import caller
 
-    application = get_wsgi_application()
-    method, path = ("POST", target[5:]) if target.startswith("POST:") else ("GET", target)
-    body = typical_body() if method == "POST" else b""
-    statuses: list[str] = []
-
-    def start_response(status, headers, exc_info=None):
-        statuses.append(status)
-
+    one, statuses = caller(get_wsgi_application(), target)
     for _ in range(WARM + count):
-        response = application(environ(method, path, body), start_response)
-        b"".join(response)
-        response.close()
+        one()
     if not statuses[-1].startswith("200"):
         raise SystemExit(f"{target} answered {statuses[-1]}")
 

@@ -316,18 +316,20 @@ def http_benchmark(env: dict, seconds: int, rounds: int) -> dict[str, float]:
     return figures
 
 
+def run_script(env: dict, script: Path, *args: str, indent: str = "  ") -> subprocess.CompletedProcess:
+    """Run one of bench/'s scripts, saying everything it printed."""
+    done = subprocess.run(
+        [sys.executable, str(script), *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    for line in (done.stdout + done.stderr).splitlines():
+        say(f"{indent}{line}")
+    return done
+
+
 def instruction_counts(env: dict) -> None:
     """bench/instructions.py: the same paths in-process, counted in instructions (the same every run)."""
     say("== Instructions per request (callgrind, in-process: no server, and no noise)")
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "instructions.py")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    for line in (done.stdout + done.stderr).splitlines():
-        say(f"  {line}")
+    run_script(env, ROOT / "bench" / "instructions.py")
 
 
 # 2. Engine ----------------------------------------------------------------------------------
@@ -335,11 +337,7 @@ def instruction_counts(env: dict) -> None:
 
 def engine_run(env: dict, *args: str) -> tuple[float | None, list[str]]:
     """Run bench/bench_engine.py, showing its output: (median per paste in µs, its target lines)."""
-    done = subprocess.run(
-        [sys.executable, str(BENCH_ENGINE), *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    for line in (done.stdout + done.stderr).splitlines():
-        say(f"    {line}")
+    done = run_script(env, BENCH_ENGINE, *args, indent="    ")
     if done.returncode != 0:
         return None, []
     found = re.search(r"engine median per paste: ([\d.]+) us", done.stdout)
