@@ -13,6 +13,8 @@ from rest_framework.views import exception_handler, set_rollback
 
 logger = logging.getLogger("errorkb.api")
 
+SERVER_ERROR_DETAIL = "Something went wrong on our side; the request id identifies it in our logs."
+
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = 413
@@ -43,7 +45,7 @@ def problem_exception_handler(exc, context):
         )
         set_rollback()
         response = Response(
-            {"detail": "Something went wrong on our side; the request id identifies it in our logs."},
+            {"detail": SERVER_ERROR_DETAIL},
             status=500,
         )
     data = response.data

@@ -28,7 +28,9 @@ class RateLimit(SimpleRateThrottle):
             return True
         # request.auth would run the authenticators for an anonymous caller too; one
         # that sent no Authorization header has no token (perform_authentication).
-        if "HTTP_AUTHORIZATION" in request._request.META and request.auth is not None:
+        # `request` is DRF's, or Django's for a call Diagnose answers directly: both
+        # have META, and only a call with that header reaches request.auth.
+        if "HTTP_AUTHORIZATION" in request.META and request.auth is not None:
             scope, ident = "token", f"token-{request.auth.pk}"
         else:
             scope, ident = getattr(view, "throttle_scope", "anon"), self.get_ident(request)

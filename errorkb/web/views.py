@@ -1,12 +1,14 @@
 from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import get_object_or_404, redirect, render
 
+from errorkb.api.errors import SERVER_ERROR_DETAIL
 from errorkb.catalogue.models import ErrorEntry, Provider
 from errorkb.catalogue.snapshot import engine_catalogue
 from errorkb.diagnosis import ProviderUnknown, diagnose
 
 from . import presenters
 from .forms import PasteForm
+from .middleware import problem_response
 
 SEARCH_EXAMPLES = ["6010", "60", "429", "insufficient balance", "X-Data-Hash", "rukkyhub pin"]
 MAX_RESULTS = 50
@@ -133,6 +135,13 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    """handler500: the error page; for the API, the problem answer DRF's handler would give.
+
+    Tooling never gets HTML: an API call that fails outside DRF's dispatch (Diagnose's
+    direct answer, a middleware) is a problem+json 500 too.
+    """
+    if request.path.startswith("/api/"):
+        return problem_response(request, 500, SERVER_ERROR_DETAIL)
     return render(request, "500.html", status=500)
 
 

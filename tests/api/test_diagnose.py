@@ -1,6 +1,7 @@
 """POST /api/v1/diagnose and /api/v1/diagnose/batch: the contract tooling depends on."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -140,3 +141,65 @@ def test_batch_refuses_more_than_its_bound(client, settings):
     response = client.post("/api/v1/diagnose/batch", json.dumps(payload), content_type="application/json")
     assert response.status_code == 400
     assert str(settings.ERRORKB_MAX_BATCH) in response.json()["detail"]
+
+
+# A JSON call without a token is answered without DRF's Request (Diagnose.direct_answer);
+# a text/plain paste always goes through DRF. The two must give the same answer.
+CORPUS = json.loads((Path(__file__).parent.parent / "diagnosis" / "corpus" / "cases.json").read_text())
+UNHINTED = [case for case in CORPUS if case["text"] and not case.get("provider") and not case.get("http_status")]
+
+
+@pytest.mark.parametrize("case", UNHINTED[::7], ids=lambda case: case["id"])
+def test_a_json_call_answers_what_the_same_paste_as_text_does(client, case, settings):
+    settings.ERRORKB_RATE_LIMITS = None  # two calls for each of many cases
+    direct = post(client, {"body": case["text"]})
+    through_drf = client.post("/api/v1/diagnose", case["text"].encode(), content_type="text/plain")
+    assert direct.status_code == through_drf.status_code == 200
+    assert direct.json() == through_drf.json()
+    for header in ("Content-Type", "Content-Security-Policy", "X-Content-Type-Options"):
+        assert direct[header] == through_drf[header]
+    assert "Allow" not in direct and "Allow" not in through_drf
+
+
+def test_a_token_call_is_answered_the_same_as_an_anonymous_one(client, django_user_model):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=django_user_model.objects.create_user("ci"))
+    payload = {"body": "Rate limit exceeded", "provider": "RukkyHub", "http_status": 429}
+    anonymous = post(client, payload)
+    with_token = post(client, payload, HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    assert anonymous.status_code == with_token.status_code == 200
+    assert anonymous.json() == with_token.json()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"body": "6010", "http_status": NaN}',  # not JSON; Python's json would take it
+        b'{"body": "\\ud800 6010"}',  # a lone surrogate: orjson refuses it, DRF words the 400
+        b'{"body": "6010"',
+        b"\xff\xfe{}",
+        b"[]",
+    ],
+)
+def test_a_json_body_it_cannot_take_is_a_400_problem(client, raw, settings):
+    settings.ERRORKB_RATE_LIMITS = None
+    response = client.post("/api/v1/diagnose", raw, content_type="application/json")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"]
+
+
+def test_an_api_failure_outside_any_view_is_a_problem_not_an_html_page(monkeypatch):
+    from django.test import Client
+
+    def fail(request):
+        raise RuntimeError("a bug in a middleware")
+
+    monkeypatch.setattr("errorkb.web.middleware._too_big", fail)
+    response = Client(raise_request_exception=False).post(
+        "/api/v1/diagnose", '{"body": "6010"}', content_type="application/json"
+    )
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["title"] == "Internal Server Error"

@@ -126,3 +126,13 @@ def test_the_rate_setting_is_parsed_strictly():
     assert _rate_limits("diagnose=5/sec, token=100/min")["token"] == "100/min"
     with pytest.raises(Exception, match="ERRORKB_RATE_LIMITS"):
         _rate_limits("diagnose")
+
+
+def test_each_call_counts_once_whether_it_is_answered_or_refused(client, limits):
+    limits("diagnose=4/min")
+    bad = client.post("/api/v1/diagnose", '{"paste": "6010"}', content_type="application/json")
+    unknown = client.post(
+        "/api/v1/diagnose", '{"body": "6010", "provider": "stripe"}', content_type="application/json"
+    )
+    assert (bad.status_code, unknown.status_code) == (400, 400)
+    assert [diagnose(client).status_code for _ in range(3)] == [200, 200, 429]
