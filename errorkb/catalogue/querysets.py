@@ -200,6 +200,32 @@ def ranked_parts(query) -> tuple[ErrorEntryQuerySet, ErrorEntryQuerySet] | None:
     return parts[0], parts[1]
 
 
+def _union_ids(query, by_status, by_text) -> list:
+    """The ids of a slice of a bare status search: its two parts ranked together (SearchPageIterable)."""
+    columns = ("pk", *SEARCH_ORDER)
+    ranked = (
+        by_status.order_by().values_list(*columns).union(by_text.order_by().values_list(*columns), all=True)
+    )
+    return [row[0] for row in ranked.order_by(*SEARCH_ORDER)[query.low_mark : query.high_mark]]
+
+
+def page_ids(queryset) -> list:
+    """The ids of a slice of entries (a page of a search or of any list), in order; no row read.
+
+    For a reader that loads the rows its own way (the API's pages read them as values).
+    A bare status search ranks its two parts together, as SearchPageIterable does;
+    anything else sorts its ids alone, one narrow column through the sorter, not
+    every column of every match.
+    """
+    query = queryset.query
+    if query.is_empty():
+        return []
+    parts = ranked_parts(query)
+    if parts is not None and query.is_sliced:
+        return _union_ids(query, *parts)
+    return list(queryset.prefetch_related(None).values_list("pk", flat=True))
+
+
 class SearchPageIterable(ModelIterable):
     """A page (a slice) of search results: the page's ids ranked first, then only its rows read.
 
@@ -232,14 +258,7 @@ class SearchPageIterable(ModelIterable):
             else:
                 yield from self._rows(queryset, queryset.values("pk"), ordered=True)
             return
-        by_status, by_text = parts
-        columns = ("pk", *SEARCH_ORDER)
-        ranked = (
-            by_status.order_by()
-            .values_list(*columns)
-            .union(by_text.order_by().values_list(*columns), all=True)
-        )
-        ids = [row[0] for row in ranked.order_by(*SEARCH_ORDER)[query.low_mark : query.high_mark]]
+        ids = _union_ids(query, *parts)
         by_id = {entry.pk: entry for entry in self._rows(queryset, ids, ordered=False)}
         yield from (by_id[pk] for pk in ids if pk in by_id)
 
