@@ -236,15 +236,19 @@ def entry_pages(queryset, request) -> list[dict]:
     if not ids:
         return []
     rows = {
-        row["id"]: row
-        for row in ErrorEntry.objects.filter(pk__in=ids).order_by().values("id", *ENTRY_VALUES)
+        row["id"]: row for row in ErrorEntry.objects.filter(pk__in=ids).order_by().values("id", *ENTRY_VALUES)
     }
     related: dict[int, list] = {pk: [] for pk in ids}
     links = (
         ErrorEntry.related.through.objects.filter(from_errorentry_id__in=ids)
         # As entry.related.all() lists them: ErrorEntry's own ordering.
         .order_by(*(f"to_errorentry__{name}" for name in ErrorEntry._meta.ordering))
-        .values_list("from_errorentry_id", "to_errorentry__provider__slug", "to_errorentry__code", "to_errorentry__title")
+        .values_list(
+            "from_errorentry_id",
+            "to_errorentry__provider__slug",
+            "to_errorentry__code",
+            "to_errorentry__title",
+        )
     )
     for from_id, *values in links:
         related[from_id].append(tuple(values))

@@ -107,4 +107,6 @@ def test_a_page_of_results_reads_ids_rows_and_related_entries_in_a_few_statement
 ):
     with django_assert_max_num_queries(5):  # two counts (a bare status), ids, rows, related entries
         body = client.get("/api/v1/errors?q=429").json()
-    assert body["results"] and any(entry["related"] for entry in client.get("/api/v1/errors").json()["results"])
+    assert body["results"] and any(
+        entry["related"] for entry in client.get("/api/v1/errors").json()["results"]
+    )
