@@ -218,3 +218,12 @@ def test_on_sqlite_a_word_search_of_all_entries_is_counted_from_the_fts5_table_a
     with django_assert_num_queries(1) as captured:
         ErrorEntry.objects.search("payment").filter(provider__slug="123hub").count()
     assert '"catalogue_errorentry"' in captured.captured_queries[0]["sql"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_on_postgresql_the_apps_queries_run_without_parallel_workers():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
+    plan = ErrorEntry.objects.search("429").explain()
+    assert "Gather" not in plan
