@@ -1,6 +1,9 @@
+from django.urls import reverse
+from django.utils.encoding import force_str
 from rest_framework import serializers
 
-from errorkb.catalogue.models import Category, ErrorEntry, Provider
+from errorkb.catalogue.models import RETRYABLE_STRATEGIES, Category, ErrorEntry, Provider, range_label
+from errorkb.catalogue.querysets import page_ids
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -104,36 +107,13 @@ class ErrorEntrySerializer(RelatedEntrySerializer):
         # What the declared fields give (tests/api/test_serializers.py compares the two for
         # every entry), built directly: DRF walks each field's get_attribute and
         # to_representation, about 0.3 ms an entry, 15 ms for a page of fifty.
-        request = self.context.get("request")
-        return {
-            "provider": entry.provider.slug,
-            "code": entry.code,
-            "kind": entry.kind,
-            "title": entry.title,
-            "message": entry.message,
-            "match_forms": entry.match_forms,
-            "http_status": entry.http_status,
-            "http_status_basis": entry.http_status_basis,
-            "category": self.get_category(entry),
-            "description": entry.description,
-            "causes": entry.causes,
-            "remedy": entry.remedy,
-            "retryable": entry.retryable,
-            "retry": self.get_retry(entry),
-            "example": entry.example,
-            "related": [
-                {
-                    "provider": related.provider.slug,
-                    "code": related.code,
-                    "title": related.title,
-                    "url": absolute_url(request, related),
-                }
-                for related in entry.related.all()
-            ],
-            "source": self.get_source(entry),
-            "notes": entry.notes,
-            "url": absolute_url(request, entry),
-        }
+        values = {name: getattr(entry, name) for name in ENTRY_FIELDS}
+        values["provider__slug"] = entry.provider.slug
+        category = entry.category
+        for name in CATEGORY_FIELDS:
+            values[f"category__{name}"] = getattr(category, name) if category is not None else None
+        related = [(related.provider.slug, related.code, related.title) for related in entry.related.all()]
+        return represent(values, related, self.context.get("request"))
 
     def get_category(self, entry) -> dict | None:
         category = entry.category
@@ -157,3 +137,119 @@ class ErrorEntrySerializer(RelatedEntrySerializer):
 
     def get_source(self, entry) -> dict:
         return {"document": entry.source_document, "section": entry.source_section}
+
+
+# What an API entry is shown from, by the names `values()` gives them: the entry's own
+# fields, its provider's slug and its category's fields (None without a category).
+ENTRY_FIELDS = (
+    "code",
+    "kind",
+    "title",
+    "message",
+    "match_forms",
+    "http_status",
+    "http_status_basis",
+    "description",
+    "causes",
+    "remedy",
+    "retry_strategy",
+    "retry_note",
+    "example",
+    "source_document",
+    "source_section",
+    "notes",
+)
+CATEGORY_FIELDS = ("slug", "name", "code_range_start", "code_range_end")
+ENTRY_VALUES = (*ENTRY_FIELDS, "provider__slug", *(f"category__{name}" for name in CATEGORY_FIELDS))
+RETRY_LABELS = dict(ErrorEntry._meta.get_field("retry_strategy").flatchoices)
+
+
+def represent(values: dict, related: list[tuple[str, str, str]], request) -> dict:
+    """An entry as the API shows it, from its values (ENTRY_VALUES) and its related entries'
+    (provider slug, code, title): ErrorEntrySerializer's representation, and the API
+    list's, which reads a page's rows as values (entry_pages)."""
+    provider, code = values["provider__slug"], values["code"]
+    strategy = values["retry_strategy"]
+    retryable = strategy in RETRYABLE_STRATEGIES
+    category = None
+    if values["category__slug"] is not None:
+        start, end = values["category__code_range_start"], values["category__code_range_end"]
+        category = {
+            "slug": values["category__slug"],
+            "name": values["category__name"],
+            "range": range_label(start, end),
+            "range_start": start,
+            "range_end": end,
+        }
+    return {
+        "provider": provider,
+        "code": code,
+        "kind": values["kind"],
+        "title": values["title"],
+        "message": values["message"],
+        "match_forms": values["match_forms"],
+        "http_status": values["http_status"],
+        "http_status_basis": values["http_status_basis"],
+        "category": category,
+        "description": values["description"],
+        "causes": values["causes"],
+        "remedy": values["remedy"],
+        "retryable": retryable,
+        "retry": {
+            "retryable": retryable,
+            "strategy": strategy,
+            "label": force_str(RETRY_LABELS.get(strategy, strategy), strings_only=True),
+            "note": values["retry_note"],
+        },
+        "example": values["example"],
+        "related": [
+            {
+                "provider": related_provider,
+                "code": related_code,
+                "title": title,
+                "url": entry_url(request, related_provider, related_code),
+            }
+            for related_provider, related_code, title in related
+        ],
+        "source": {"document": values["source_document"], "section": values["source_section"]},
+        "notes": values["notes"],
+        "url": entry_url(request, provider, code),
+    }
+
+
+def entry_url(request, provider: str, code: str) -> str:
+    """An entry's page (ErrorEntry.get_absolute_url), absolute with a request (see absolute_url)."""
+    url = reverse("web:error", args=[provider, code])
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+def entry_pages(queryset, request) -> list[dict]:
+    """A page (a slice) of entries as the API shows them, read as values, not model instances.
+
+    Three statements: the page's ids in order (page_ids: a search's ranking, or the
+    list's), their rows with provider and category, their related entries. For a
+    page of fifty, Django's instances (entry, provider and category each) and the
+    related entries' prefetch cost more than the search itself: 'Payment does not
+    exist' at 100k, 12.4 ms for the rows as instances with their prefetch, ~4 ms as values.
+    """
+    ids = page_ids(queryset)
+    if not ids:
+        return []
+    rows = {
+        row["id"]: row for row in ErrorEntry.objects.filter(pk__in=ids).order_by().values("id", *ENTRY_VALUES)
+    }
+    related: dict[int, list] = {pk: [] for pk in ids}
+    links = (
+        ErrorEntry.related.through.objects.filter(from_errorentry_id__in=ids)
+        # As entry.related.all() lists them: ErrorEntry's own ordering.
+        .order_by(*(f"to_errorentry__{name}" for name in ErrorEntry._meta.ordering))
+        .values_list(
+            "from_errorentry_id",
+            "to_errorentry__provider__slug",
+            "to_errorentry__code",
+            "to_errorentry__title",
+        )
+    )
+    for from_id, *values in links:
+        related[from_id].append(tuple(values))
+    return [represent(rows[pk], related[pk], request) for pk in ids if pk in rows]

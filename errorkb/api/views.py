@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import generics, serializers
 from rest_framework.exceptions import APIException, NotFound, ParseError, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from errorkb.catalogue.models import ErrorEntry, Provider
@@ -18,7 +19,7 @@ from .errors import PayloadTooLarge
 from .filters import ErrorEntryFilter
 from .parsers import JSONBodyParser, PlainTextParser
 from .renderers import JSONRenderer
-from .serializers import ErrorEntrySerializer, ProviderSerializer
+from .serializers import ErrorEntrySerializer, ProviderSerializer, entry_pages
 from .throttles import RateLimit
 
 JSON = JSONRenderer()
@@ -101,13 +102,37 @@ class ProviderDetail(ProviderViewMixin, generics.RetrieveAPIView):
     lookup_field = "slug"
 
 
+class EntryPages:
+    """What ErrorList's paginator pages: the filtered entries, counted as the queryset counts
+    them (a search's own count), each page read as values by entry_pages() (Django's
+    Paginator takes any sliceable object with a count())."""
+
+    def __init__(self, queryset, request) -> None:
+        self.queryset = queryset
+        self.request = request
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, key: slice) -> list[dict]:
+        return entry_pages(self.queryset[key], self.request)
+
+
 class ErrorList(LeanAPIMixin, generics.ListAPIView):
-    serializer_class = ErrorEntrySerializer
+    serializer_class = ErrorEntrySerializer  # what a page shows (entry_pages builds the same dicts)
     filter_backends = [DjangoFilterBackend]
     filterset_class = ErrorEntryFilter
 
     def get_queryset(self):
         return ErrorEntry.objects.for_api()
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        pages = EntryPages(queryset, request)
+        page = self.paginate_queryset(pages)
+        if page is None:  # no pagination configured: every entry, the same way
+            return Response(pages[:])
+        return self.get_paginated_response(page)
 
 
 # In rendered JSON every quote inside a string is escaped, so this byte string can

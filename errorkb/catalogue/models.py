@@ -108,6 +108,18 @@ class Provider(CuratedModel):
         return (self.slug,)
 
 
+def range_label(start: int | None, end: int | None) -> str:
+    """A category's code range as pages show it: '1xxx' for 1000–1999; empty when it has none.
+
+    A function of the two numbers, so the API's pages can label a range read as values.
+    """
+    if start is None or end is None:
+        return ""
+    if start % 1000 == 0 and end == start + 999:
+        return f"{start // 1000}xxx"
+    return f"{start}–{end}"
+
+
 class CategoryManager(models.Manager.from_queryset(CategoryQuerySet)):
     def get_by_natural_key(self, provider_slug, slug):
         return self.get(provider__slug=provider_slug, slug=slug)
@@ -145,12 +157,7 @@ class Category(CuratedModel):
 
     @property
     def range_label(self) -> str:
-        """'1xxx' for 1000–1999; empty when the category has no numeric range."""
-        if self.code_range_start is None or self.code_range_end is None:
-            return ""
-        if self.code_range_start % 1000 == 0 and self.code_range_end == self.code_range_start + 999:
-            return f"{self.code_range_start // 1000}xxx"
-        return f"{self.code_range_start}–{self.code_range_end}"
+        return range_label(self.code_range_start, self.code_range_end)
 
     def clean(self):
         if (self.code_range_start is None) != (self.code_range_end is None):

@@ -26,6 +26,7 @@ class CategoryQuerySet(models.QuerySet):
 
 # The full-text index of code, title, message and description (migration 0002).
 SQLITE_SEARCH_TABLE = "catalogue_errorentry_fts"
+SQLITE_COUNT_SQL = f"SELECT COUNT(*) FROM {SQLITE_SEARCH_TABLE} WHERE {SQLITE_SEARCH_TABLE} MATCH %s"
 # How search results are ordered: by rank (search()), then as the catalogue lists them.
 SEARCH_ORDER = ("rank", "provider__order", "code")
 # The columns of the GIN index's expression (migration 0002), in its order.
@@ -143,13 +144,34 @@ class ErrorEntryQuerySet(models.QuerySet):
             results._iterable_class = SearchPageIterable
         elif connections[self.db].vendor == "postgresql":
             results._iterable_class = SearchPageIterable
+        elif connections[self.db].vendor == "sqlite" and not self.query.where.children:
+            # Words searched in all entries: counted from the FTS5 index alone (see count()).
+            # Kept on the Query as ranked_parts is, with the count of conditions.
+            conditions = len(results.query.where.children)
+            results.query.fts_count = (SQLITE_COUNT_SQL, [sqlite_match(words)], conditions)
         return results
 
     def count(self) -> int:
+        if self._result_cache is not None or self.query.is_sliced:
+            return super().count()
+        # Words searched in all entries, on SQLite: the index's own count. Each match
+        # looked up in the entries' table cost ~2.5 us: 'expired' (2,964 of 100k)
+        # 7.6 -> 0.5 ms. The FTS5 table holds exactly the entries' rows (its triggers,
+        # migration 0002), so the two counts are the same.
+        query = self.query
+        fts_count = getattr(query, "fts_count", None)
+        if (
+            fts_count is not None
+            and fts_count[2] == len(query.where.children)  # not filtered since
+            and not (query.combinator or query.distinct or query.group_by)  # still a count of entries
+        ):
+            with connections[self.db].cursor() as cursor:
+                cursor.execute(fts_count[0], fts_count[1])
+                return cursor.fetchone()[0]
         # A bare status search counts its two parts (SearchPageIterable): each from
         # one index, where the OR of both made PostgreSQL visit every matching row.
         parts = ranked_parts(self.query)
-        if parts is None or self._result_cache is not None or self.query.is_sliced:
+        if parts is None:
             return super().count()
         by_status, by_text = parts
         return by_status.count() + by_text.count()
@@ -162,10 +184,8 @@ class ErrorEntryQuerySet(models.QuerySet):
         """
         vendor = connections[self.db].vendor
         if vendor == "sqlite":
-            # Each word quoted, so FTS5 syntax in a query is only ever text.
-            match = " ".join([*(f'"{word}"' for word in words[:-1]), f'"{words[-1]}"*'])
             sql = f"SELECT rowid FROM {SQLITE_SEARCH_TABLE} WHERE {SQLITE_SEARCH_TABLE} MATCH %s"
-            return Q(pk__in=RawSQL(sql, [match]))
+            return Q(pk__in=RawSQL(sql, [sqlite_match(words)]))
         if vendor == "postgresql":
             # A condition on the entry's own row (not `pk IN (subquery)`, which fetched
             # every matching row twice): the GIN index and the http_status index are
@@ -192,12 +212,43 @@ class ErrorEntryQuerySet(models.QuerySet):
         return condition
 
 
+def sqlite_match(words: list[str]) -> str:
+    """The FTS5 query for these words. Each word quoted, so FTS5 syntax in a query is only ever text."""
+    return " ".join([*(f'"{word}"' for word in words[:-1]), f'"{words[-1]}"*'])
+
+
 def ranked_parts(query) -> tuple[ErrorEntryQuerySet, ErrorEntryQuerySet] | None:
     """The two parts of a bare status search (search()), if the query is still that search."""
     parts = getattr(query, "ranked_parts", None)
     if parts is None or parts[2] != len(query.where.children):
         return None  # not such a search, or filtered again since: the parts no longer describe it
     return parts[0], parts[1]
+
+
+def _union_ids(query, by_status, by_text) -> list:
+    """The ids of a slice of a bare status search: its two parts ranked together (SearchPageIterable)."""
+    columns = ("pk", *SEARCH_ORDER)
+    ranked = (
+        by_status.order_by().values_list(*columns).union(by_text.order_by().values_list(*columns), all=True)
+    )
+    return [row[0] for row in ranked.order_by(*SEARCH_ORDER)[query.low_mark : query.high_mark]]
+
+
+def page_ids(queryset) -> list:
+    """The ids of a slice of entries (a page of a search or of any list), in order; no row read.
+
+    For a reader that loads the rows its own way (the API's pages read them as values).
+    A bare status search ranks its two parts together, as SearchPageIterable does;
+    anything else sorts its ids alone, one narrow column through the sorter, not
+    every column of every match.
+    """
+    query = queryset.query
+    if query.is_empty():
+        return []
+    parts = ranked_parts(query)
+    if parts is not None and query.is_sliced:
+        return _union_ids(query, *parts)
+    return list(queryset.prefetch_related(None).values_list("pk", flat=True))
 
 
 class SearchPageIterable(ModelIterable):
@@ -232,14 +283,7 @@ class SearchPageIterable(ModelIterable):
             else:
                 yield from self._rows(queryset, queryset.values("pk"), ordered=True)
             return
-        by_status, by_text = parts
-        columns = ("pk", *SEARCH_ORDER)
-        ranked = (
-            by_status.order_by()
-            .values_list(*columns)
-            .union(by_text.order_by().values_list(*columns), all=True)
-        )
-        ids = [row[0] for row in ranked.order_by(*SEARCH_ORDER)[query.low_mark : query.high_mark]]
+        ids = _union_ids(query, *parts)
         by_id = {entry.pk: entry for entry in self._rows(queryset, ids, ordered=False)}
         yield from (by_id[pk] for pk in ids if pk in by_id)
 

@@ -59,3 +59,54 @@ def test_it_rejects_an_unknown_kind_with_a_clear_error(client):
     response = client.get("/api/v1/errors?kind=nonsense")
     assert response.status_code == 400
     assert "kind" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"provider": "123hub"},
+        {"q": "429"},
+        {"q": "60"},
+        {"q": "payment"},
+        {"q": "insufficient", "provider": "rukkyhub"},
+        {"q": "rate limit"},
+        {"http_status": "429"},
+        {"q": "zebrafish"},
+    ],
+)
+def test_a_page_is_the_serializers_entries_in_the_lists_order(client, params, monkeypatch):
+    """The list reads a page's rows as values (entry_pages); it must show what the
+    serializer shows of each entry, in the same order, with the same count, page after page."""
+    from django.test import RequestFactory
+    from rest_framework.pagination import PageNumberPagination
+
+    from errorkb.api.filters import ErrorEntryFilter
+    from errorkb.api.serializers import ErrorEntrySerializer
+    from errorkb.catalogue.models import ErrorEntry
+
+    request = RequestFactory().get("/api/v1/errors", params, HTTP_HOST="testserver")
+    serializer = ErrorEntrySerializer(context={"request": request})
+    entries = ErrorEntryFilter(params, queryset=ErrorEntry.objects.for_api()).qs
+    expected = [serializer.to_representation(entry) for entry in entries]
+
+    monkeypatch.setattr(PageNumberPagination, "page_size", 3)  # several pages of the small catalogue
+    shown, page = [], 1
+    while True:
+        body = client.get("/api/v1/errors", {**params, "page": page}).json()
+        assert body["count"] == len(expected)
+        shown += body["results"]
+        if body["next"] is None:
+            break
+        page += 1
+    assert shown == expected
+
+
+def test_a_page_of_results_reads_ids_rows_and_related_entries_in_a_few_statements(
+    client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(5):  # two counts (a bare status), ids, rows, related entries
+        body = client.get("/api/v1/errors?q=429").json()
+    assert body["results"] and any(
+        entry["related"] for entry in client.get("/api/v1/errors").json()["results"]
+    )

@@ -185,3 +185,45 @@ def test_a_search_counts_what_it_lists(query):
     assert results[1:3].count() == len(listed[1:3])
     narrowed = results.filter(provider__slug="rukkyhub")
     assert narrowed.count() == len(list(narrowed.all()))
+
+
+@pytest.mark.parametrize("query", ["payment", "insufficient balance", "rate", "the", "zebrafish"])
+def test_a_word_search_counts_what_it_lists_however_it_is_narrowed(query):
+    from django.db.models import Count
+
+    results = ErrorEntry.objects.search(query)
+    assert results.count() == len(list(results.all()))
+    for narrowed in (
+        results.filter(provider__slug="rukkyhub"),
+        ErrorEntry.objects.filter(provider__slug="rukkyhub").search(query),
+        results.exclude(kind="http_status"),
+        results.none(),
+    ):
+        assert narrowed.count() == len(list(narrowed.all()))
+    by_provider = results.values("provider").annotate(n=Count("id"))
+    assert by_provider.count() == len({e.provider_id for e in results})
+    assert results.distinct().count() == results.count()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 index")
+def test_on_sqlite_a_word_search_of_all_entries_is_counted_from_the_fts5_table_alone(
+    django_assert_num_queries,
+):
+    with django_assert_num_queries(1) as captured:
+        count = ErrorEntry.objects.search("payment").count()
+    assert count == len(list(ErrorEntry.objects.search("payment"))) > 0
+    sql = captured.captured_queries[0]["sql"]
+    assert "FROM catalogue_errorentry_fts WHERE" in sql and '"catalogue_errorentry"' not in sql
+    # Narrowed, the entries' table is read again.
+    with django_assert_num_queries(1) as captured:
+        ErrorEntry.objects.search("payment").filter(provider__slug="123hub").count()
+    assert '"catalogue_errorentry"' in captured.captured_queries[0]["sql"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_on_postgresql_the_apps_queries_run_without_parallel_workers():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
+    plan = ErrorEntry.objects.search("429").explain()
+    assert "Gather" not in plan
