@@ -17,6 +17,7 @@ nesting depth.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .catalogue import STATUS_KEYS, Catalogue, Entry, Form, Template
@@ -251,7 +252,7 @@ def build_scanners(catalogue: Catalogue) -> Scanners:
     bare_code = re.compile(
         r"(?i)(?:(?:error[ _-]code|error|err|errno|code)[ \t]{0,3}[:=#]?[ \t]{0,3})?[\"'#]?(?P<code>\d{1,12})[\"']?\.?"
     )
-    name_to_slug = {}
+    name_to_slug: dict[str, str] = {}
     for provider in catalogue.providers.values():
         for name in (provider.slug, provider.name):
             if len(name) >= 3:
@@ -279,13 +280,13 @@ def build_scanners(catalogue: Catalogue) -> Scanners:
     # ('error code' holds a space, so code_phrase's lead is 'err' or 'code', not the phrase.)
     by_label = {label: regex for _, _, regex, label in status}
     leads = {id(code_phrase): re.compile(r"err|code"), id(by_label["http"]): re.compile("http ")}
-    for pattern, words in (
+    for pattern, lead_words in (
         (kv, keys),
         (rate_limit, set(names) | {"date"}),
         (by_label["field"], {k.lower() for k in STATUS_KEYS}),
     ):
-        if all(_LEAD_WORD_RE.fullmatch(word) for word in words):
-            leads[id(pattern)] = re.compile(trie_pattern(words))
+        if all(_LEAD_WORD_RE.fullmatch(word) for word in lead_words):
+            leads[id(pattern)] = re.compile(trie_pattern(lead_words))
     return Scanners(
         kv=kv,
         code_phrase=code_phrase,
@@ -357,7 +358,9 @@ def matches_at_words(pattern: re.Pattern, text: str, start: int, end: int, words
             resume = match.end()
 
 
-def finditer(scanners: Scanners, pattern: re.Pattern, text: str, start: int = 0, end: int | None = None):
+def finditer(
+    scanners: Scanners, pattern: re.Pattern, text: str, start: int = 0, end: int | None = None
+) -> Iterator[re.Match[str]]:
     """pattern.finditer(text, start, end), the same matches, found faster when it has a lead.
 
     A pattern opening with a lookbehind is tried at every position; its lead (a trie of the
@@ -396,7 +399,10 @@ def extract(text: str, catalogue: Catalogue, lowered: str | None = None) -> Extr
     units = region.analyse(0, len(text), depth=0, whole=True)
     truncated = len(units) > MAX_UNITS
     units = units[:MAX_UNITS]
-    statuses, hosts, rate_limit, dates = [], [], [], []
+    statuses: list[tuple[int, int, str]] = []
+    hosts: list[tuple[int, str, tuple[str, ...]]] = []
+    rate_limit: list[tuple[int, str, str]] = []
+    dates: list[tuple[int, str]] = []
     _ambient(text, lowered, 0, len(text), catalogue, statuses, hosts, rate_limit, dates)
 
     named: dict[str, None] = {}
@@ -463,11 +469,11 @@ def find_windows(lowered: str, catalogue: Catalogue) -> tuple[list[tuple[int, in
                 break
             start = lowered.rfind("\n", 0, start - 1) + 1
         for _ in range(WINDOW_AFTER):
-            found = lowered.find("\n", end + 1)
-            if found < 0:
+            newline = lowered.find("\n", end + 1)
+            if newline < 0:
                 end = len(lowered)
                 break
-            end = found
+            end = newline
         # A single enormous line: keep a bounded piece around the signal only.
         start = max(start, position - MAX_LINE_SCAN)
         end = min(end, position + MAX_LINE_SCAN)
@@ -546,9 +552,9 @@ class _Region:
             brace = text.find("{", position, end)
             next_print_r = next((p for p in print_r if p >= position), -1) if print_r else -1
             if next_print_r >= 0 and (brace < 0 or next_print_r < brace):
-                parsed = parse_print_r(text, next_print_r, end)
-                found.append(parsed)
-                position = max(parsed.end, next_print_r + 1)
+                dump = parse_print_r(text, next_print_r, end)
+                found.append(dump)
+                position = max(dump.end, next_print_r + 1)
                 continue
             if brace < 0:
                 break
@@ -624,11 +630,11 @@ class _Region:
                         if code is None:
                             continue
                         fitting = None
-                        for shape, slugs, reasons in path_rule.code_shapes:
+                        for shape, slugs, shape_reasons in path_rule.code_shapes:
                             if shape is None or shape.fullmatch(code):
                                 fitting = slugs if fitting is None else fitting | slugs
                                 # A code of a shape few providers use says whose it is.
-                                for slug, reason in reasons:
+                                for slug, reason in shape_reasons:
                                     unit.provider_reasons.setdefault(slug, reason)
                         if fitting is None:
                             continue
@@ -708,14 +714,18 @@ class _Region:
                 inner = _Region(value, catalogue, self.budget).analyse(0, len(value), depth + 1)
                 for unit in inner:
                     unit.start, unit.end = parsed.start, parsed.end
-                    for evidence in (*unit.codes, *unit.messages):
-                        evidence.span = None
+                    for code_evidence in unit.codes:
+                        code_evidence.span = None
+                    for message_evidence in unit.messages:
+                        message_evidence.span = None
                     for phrase in unit.phrases:
                         phrase.span = None
                     units.append(unit)
         if len(units) > 1:
             # A log record's own 'message' beside a provider's body logged inside it is not an error.
-            if any(e.source == "envelope" for u in units for e in (*u.codes, *u.messages)):
+            if any(c.source == "envelope" for u in units for c in u.codes) or any(
+                m.source == "envelope" for u in units for m in u.messages
+            ):
                 units = [
                     u
                     for u in units
@@ -758,6 +768,7 @@ class _Region:
                     self._key_value(unit, found, line, line_start)
             # (Every way code_phrase starts holds 'err' or 'code': two substring tests in C spare
             # the scan of most lines.)
+            found_codes: Iterable[re.Match[str]]
             if "err" not in lowered and "code" not in lowered:
                 found_codes = ()
             else:
@@ -806,9 +817,13 @@ class _Region:
                 )
         if catalogue.templates_by_anchor:
             for match in template_matches(catalogue, line, words, whole=False):
-                span = (offset + match.span[0], offset + match.span[1]) if match.span else None
+                template = match.form
+                assert template is not None  # template_matches gives each match its template
+                template_span = (offset + match.span[0], offset + match.span[1]) if match.span else None
                 unit.phrases.append(
-                    PhraseEvidence(match.entry, match.form, "template", match.reason, match.params, span)
+                    PhraseEvidence(
+                        match.entry, template, "template", match.reason, match.params, template_span
+                    )
                 )
 
     def _key_value(self, unit: Unit, found: re.Match, line: str, offset: int) -> None:
@@ -984,10 +999,11 @@ def _add_message(unit: Unit, evidence: MessageEvidence) -> None:
 
 def _consume(node: dict, steps: tuple[str, ...], consumed: set[int]) -> None:
     """Mark the dicts along an envelope path, so they are not read again as bodies of their own."""
+    current: object = node
     for step in steps[:-1]:
-        node = node.get(step) if isinstance(node, dict) else None
-        if isinstance(node, dict):
-            consumed.add(id(node))
+        current = current.get(step) if isinstance(current, dict) else None
+        if isinstance(current, dict):
+            consumed.add(id(current))
         else:
             return
 

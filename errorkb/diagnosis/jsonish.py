@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 # Containers deeper than this are read (to find their end) but their contents dropped.
 MAX_DEPTH = 48
@@ -161,10 +162,10 @@ def parse_at(text: str, start: int, end: int, budget: Budget) -> Parsed | None:
 class _Frame:
     __slots__ = ("container", "is_object", "key", "state")
 
-    def __init__(self, container, is_object: bool) -> None:
+    def __init__(self, container: Any, is_object: bool) -> None:
         self.container = container
         self.is_object = is_object
-        self.key = None
+        self.key: str | None = None
         # object: key -> sep -> value -> after; array: value -> after
         self.state = "key" if is_object else "value"
 
@@ -194,7 +195,7 @@ def _tolerant(text: str, start: int, end: int, budget: Budget) -> Parsed | None:
     def open_container(is_object: bool) -> None:
         parent = stack[-1]
         deep = parent.container is None or len(stack) >= MAX_DEPTH
-        container = None if deep else ({} if is_object else [])
+        container: dict | list | None = None if deep else ({} if is_object else [])
         if container is not None:
             put(container)
         else:
@@ -215,6 +216,7 @@ def _tolerant(text: str, start: int, end: int, budget: Budget) -> Parsed | None:
             truncated = True
             break
         kind = match.lastgroup
+        assert kind is not None  # every alternative of the pattern is a named group
         token = match.group(kind)
         token_start = match.start(kind)
         pos = match.end()
@@ -356,8 +358,7 @@ def _tolerant(text: str, start: int, end: int, budget: Budget) -> Parsed | None:
             if token in _LITERALS:
                 put(_LITERALS[token])
                 continue
-            following = text[pos : pos + 1]
-            if following == "(":
+            if text[pos : pos + 1] == "(":
                 paren = _PAREN_RE.match(text, pos, end)
                 if paren:
                     pos = paren.end()
@@ -382,6 +383,7 @@ def _tolerant(text: str, start: int, end: int, budget: Budget) -> Parsed | None:
             ):
                 continue  # `Object [AxiosHeaders] {`
             bare = _BARE_VALUE_RE.match(text, token_start, end)
+            assert bare is not None  # the pattern matches the empty string too
             pos = max(pos, bare.end())
             put(bare.group().strip()[:MAX_STRING])
             continue
@@ -465,7 +467,7 @@ def iter_nodes(value, limit: int = 400, max_depth: int = 12):
     """(path, dict) for the dicts in a parsed value, breadth first, bounded."""
     # Parsed values hold plain dicts and lists only (json, the tolerant reader and the print_r
     # reader build nothing else), so exact class tests stand for isinstance() here, for less.
-    queue = [((), value)]
+    queue: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
     seen = 0
     index = 0
     while index < len(queue) and seen < limit:

@@ -249,8 +249,9 @@ class Redactor:
         ):
             regex, groups = self._loose
             for found in regex.finditer(text):
-                if found.end() > found.start():
-                    slug, where = groups[found.lastgroup]
+                name = found.lastgroup
+                if found.end() > found.start() and name is not None:  # (every alternative is named)
+                    slug, where = groups[name]
                     providers.add(slug)
                     spans.append((found.start(), found.end(), Redaction("api_key", where)))
 
