@@ -102,12 +102,17 @@ class _UnitResult:
 
 
 def diagnose(
-    text: str,
+    text: object,
     catalogue: Catalogue,
-    provider: str | None = None,
-    http_status: int | None = None,
+    provider: object = None,
+    http_status: object = None,
 ) -> Diagnosis:
-    """Diagnose a pasted error against the catalogue. Never raises on any text."""
+    """Diagnose a pasted error against the catalogue. Never raises on any text.
+
+    `text` is meant to be a str (bytes are decoded, None is empty, anything else is str()'d),
+    `provider` a slug or name, `http_status` an int or its digits (anything else is ignored):
+    the parameters say `object` because that is what the engine accepts (a compiled build
+    checks annotations at run time)."""
     hint = None
     if provider is not None and str(provider).strip():
         hint = catalogue.resolve_provider(str(provider))
