@@ -356,7 +356,7 @@ class Catalogue:
                     templates.append((entry, pattern))
                 elif kind in ("alias", "prefix"):
                     forms.append(_form(entry, kind, pattern, shapes))
-        del self._raw_forms
+        self._raw_forms = []  # (needed only while building: dropped, not kept for the catalogue's life)
         forms = [f for f in forms if f.norm]
         self.forms = tuple(forms)
         self.longest_message = max((len(f.norm) for f in forms), default=0)
