@@ -71,7 +71,7 @@ _PHP_TYPES = {"string", "int", "float", "double", "bool", "array", "object", "re
 
 @dataclass
 class Parsed:
-    value: object
+    value: Any  # a parsed JSON-ish value (dict, list, str, number, bool or None)
     start: int
     end: int
     truncated: bool
