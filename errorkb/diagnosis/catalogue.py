@@ -16,13 +16,14 @@ import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Final
 
 from .redact import Redactor
 from .text import STOPWORDS, WORD_RE, normalize, tokens
 
 # Generic names for a code and a message, for bodies of a provider whose rules say nothing.
-GENERIC_CODE_KEYS = ("code", "error_code", "errorCode", "err_code", "errno")
-GENERIC_MESSAGE_KEYS = (
+GENERIC_CODE_KEYS: Final = ("code", "error_code", "errorCode", "err_code", "errno")
+GENERIC_MESSAGE_KEYS: Final = (
     "message",
     "error",
     "msg",
@@ -31,15 +32,15 @@ GENERIC_MESSAGE_KEYS = (
     "error_description",
     "detail",
 )
-STATUS_KEYS = ("status", "status_code", "statusCode", "http_status", "httpStatus", "http_code", "httpCode")
+STATUS_KEYS: Final = ("status", "status_code", "statusCode", "http_status", "httpStatus", "http_code", "httpCode")
 
 # Postings longer than this are too common to narrow a fuzzy search down.
-MAX_POSTINGS = 5_000
-FUZZY_SCREEN_TEXTS = 256  # up to this many distinct texts, the fuzzy search is screened first
+MAX_POSTINGS: Final = 5_000
+FUZZY_SCREEN_TEXTS: Final = 256  # up to this many distinct texts, the fuzzy search is screened first
 # Entry groups larger than this get a by-provider index (see group_index).
-GROUP_INDEX_FROM = 12
+GROUP_INDEX_FROM: Final = 12
 # An envelope shape (signature, code pattern) shared by more providers than this names none of them.
-MAX_IDENTIFYING = 3
+MAX_IDENTIFYING: Final = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -628,7 +629,7 @@ class Catalogue:
 
 # --- helpers --------------------------------------------------------------------------
 
-_PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][\w]{0,40})\}")
+_PLACEHOLDER_RE: Final = re.compile(r"\{([A-Za-z_][\w]{0,40})\}")
 
 
 def _strings(value) -> list[str]:

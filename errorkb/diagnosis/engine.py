@@ -14,6 +14,7 @@ How it decides, per error found in the paste:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
 from .catalogue import Catalogue, Category, Entry, Form
 from .extract import (
@@ -43,16 +44,16 @@ from .result import (
 )
 from .text import ascii_lower, clip, normalize
 
-MAX_PASTE = 2_000_000  # characters analysed; the web and API layers cap pastes at 1 MB before this
-MAX_MATCHES = 5
-AMBIGUITY_MARGIN = 0.05
+MAX_PASTE: Final = 2_000_000  # characters analysed; the web and API layers cap pastes at 1 MB before this
+MAX_MATCHES: Final = 5
+AMBIGUITY_MARGIN: Final = 0.05
 
 # A code in a body's code field is near certain; 'error 7002' inside a longer line is not,
 # until something else says whose error it is (MySQL's "ERROR 2002 (HY000)" is not 123hub's 2002).
-CODE_BASE = {"envelope": 0.9, "key": 0.8, "phrase": 0.45, "bare": 0.72}
-PHRASE_CODE_WITH_PROVIDER = 0.15
-MESSAGE_ADJUST = {"envelope": 0.0, "key": -0.03, "field": -0.04, "paste": -0.03}
-KIND_ORDER = {"code": 0, "message": 1, "http_status": 2}
+CODE_BASE: Final = {"envelope": 0.9, "key": 0.8, "phrase": 0.45, "bare": 0.72}
+PHRASE_CODE_WITH_PROVIDER: Final = 0.15
+MESSAGE_ADJUST: Final = {"envelope": 0.0, "key": -0.03, "field": -0.04, "paste": -0.03}
+KIND_ORDER: Final = {"code": 0, "message": 1, "http_status": 2}
 
 
 class ProviderUnknown(ValueError):
@@ -549,7 +550,7 @@ def _decide(
     return _UnitResult(unit, matches, ambiguous, category, unlisted_code, provider, status, context)
 
 
-_PLAIN_NUMBERS = frozenset((int, float, bool))
+_PLAIN_NUMBERS: Final = frozenset((int, float, bool))
 
 
 def _context(unit: Unit, extraction: Extraction, status: int | None, status_reason: str) -> dict:

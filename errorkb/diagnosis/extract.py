@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Final
 
 from .catalogue import STATUS_KEYS, Catalogue, Entry, Form, Template
 from .jsonish import (
@@ -36,21 +37,21 @@ from .jsonish import (
 from .matching import scan_phrases, template_matches
 from .text import WORD_RE, ascii_lower, clip, parse_int, trie_pattern
 
-LARGE_PASTE = 64_000  # above this, analyse windows around signals only
-WINDOW_BEFORE = 30  # lines kept before a signal (status line, headers)
-WINDOW_AFTER = 40  # lines kept after it (a pretty-printed body)
-MAX_WINDOWS_CHARS = 400_000
-MAX_SIGNALS = 5_000
-MAX_UNITS = 200
-MAX_OBJECTS = 300
-MAX_LINE_SCAN = 20_000  # characters of one line scanned for phrases
-MAX_STRING_DEPTH = 3
-MAX_STRINGS = 64  # string values of one object looked into for a logged body
-MAX_SAME_PHRASE = 12  # entries sharing one documented phrase that are kept as candidates
-SHORT_PASTE = 400  # a paste this short with no body is read as a message or a code
+LARGE_PASTE: Final = 64_000  # above this, analyse windows around signals only
+WINDOW_BEFORE: Final = 30  # lines kept before a signal (status line, headers)
+WINDOW_AFTER: Final = 40  # lines kept after it (a pretty-printed body)
+MAX_WINDOWS_CHARS: Final = 400_000
+MAX_SIGNALS: Final = 5_000
+MAX_UNITS: Final = 200
+MAX_OBJECTS: Final = 300
+MAX_LINE_SCAN: Final = 20_000  # characters of one line scanned for phrases
+MAX_STRING_DEPTH: Final = 3
+MAX_STRINGS: Final = 64  # string values of one object looked into for a logged body
+MAX_SAME_PHRASE: Final = 12  # entries sharing one documented phrase that are kept as candidates
+SHORT_PASTE: Final = 400  # a paste this short with no body is read as a message or a code
 
-_ESCAPED_OBJECT_RE = re.compile(r"\{[ \t]*\\+\"")
-_LEAD_WORD_RE = re.compile(r"[\w-]{1,200}")
+_ESCAPED_OBJECT_RE: Final = re.compile(r"\{[ \t]*\\+\"")
+_LEAD_WORD_RE: Final = re.compile(r"[\w-]{1,200}")
 
 
 @dataclass(slots=True)
@@ -917,7 +918,7 @@ class _Region:
         return free + units
 
 
-_NOISE_RE = re.compile(r"[^\w ]|_")
+_NOISE_RE: Final = re.compile(r"[^\w ]|_")
 
 
 def _reads_like_message(line: str) -> bool:
@@ -931,7 +932,7 @@ def _reads_like_message(line: str) -> bool:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-_PLACEHOLDER_VALUE_RE = re.compile(r"\[(?:Object|Array|Function|Circular|Getter)\b[^\]]*\]|\[REDACTED\]")
+_PLACEHOLDER_VALUE_RE: Final = re.compile(r"\[(?:Object|Array|Function|Circular|Getter)\b[^\]]*\]|\[REDACTED\]")
 
 
 def _is_message(value) -> bool:
@@ -956,11 +957,11 @@ def _known_shape(catalogue: Catalogue, code: str) -> bool:
 
 
 # Lines of a dump that hold no message: curl's markers, status lines, headers (lowered text).
-_DUMP_LINE_RE = re.compile(
+_DUMP_LINE_RE: Final = re.compile(
     r"[ \t]*(?:[<>*](?:[ \t]|$)|http/\d|[a-z][a-z0-9]*-[a-z0-9-]*:|(?:host|date|server|connection|vary|via):)"
 )
 # Lines of a dump that are not messages: curl's markers, status lines, headers, markup.
-_HEADERISH_RE = re.compile(
+_HEADERISH_RE: Final = re.compile(
     r"[ \t]*(?:[<>*](?:[ \t]|$)|HTTP/\d|<|[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9-]*:|(?i:host|date|server|connection|vary|via|location):)"
 )
 
@@ -1022,7 +1023,7 @@ def _field_errors(value) -> dict[str, list[str]]:
     return errors
 
 
-_STATUS_KEYS = frozenset(STATUS_KEYS)
+_STATUS_KEYS: Final = frozenset(STATUS_KEYS)
 
 
 def _status_in(node: dict) -> int | None:
@@ -1191,7 +1192,7 @@ def _ambient(
             rate_limit.append((found.start(), scanners.rate_limit_names.get(name, name), value))
 
 
-_STATUS_LABELS = {
+_STATUS_LABELS: Final = {
     "line": "the status line says HTTP {}",
     "guzzle": "the client message says it resulted in a {} response",
     "requests": "the HTTPError says {}",

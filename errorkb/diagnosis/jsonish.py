@@ -15,19 +15,19 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 # Containers deeper than this are read (to find their end) but their contents dropped.
-MAX_DEPTH = 48
+MAX_DEPTH: Final = 48
 # Keys/items kept per container; the rest are read and dropped.
-MAX_ITEMS = 200
-MAX_STRING = 20_000
+MAX_ITEMS: Final = 200
+MAX_STRING: Final = 20_000
 
-_DECODER = json.JSONDecoder()
+_DECODER: Final = json.JSONDecoder()
 # How every JSON object starts: '{', JSON whitespace, then a key's quote or the closing brace.
-_JSON_OBJECT_START = re.compile(r'\{[ \t\n\r]*+["}]')
+_JSON_OBJECT_START: Final = re.compile(r'\{[ \t\n\r]*+["}]')
 
-_TOKEN_RE = re.compile(
+_TOKEN_RE: Final = re.compile(
     r"""[ \t\r\n]*(?:
       (?P<dq>"(?:[^"\\\n]|\\.)*(?:"|(?=\n)|\Z))
     | (?P<sq>'(?:[^'\\\n]|\\.)*(?:'|(?=\n)|\Z))
@@ -39,20 +39,20 @@ _TOKEN_RE = re.compile(
     )""",
     re.X | re.S,
 )
-_BRACKET_KEY_RE = re.compile(
+_BRACKET_KEY_RE: Final = re.compile(
     r"""\[[ \t]*(?:"([^"\n\]]{0,200})"|'([^'\n\]]{0,200})'|([^\]\n]{0,200}))[ \t]*\]"""
 )
-_PLACEHOLDER_RE = re.compile(
+_PLACEHOLDER_RE: Final = re.compile(
     r"\[(?:Object|Array|Function|Circular|Getter|Setter|Symbol|class)\b[^\]\n]{0,80}\]"
 )
-_PAREN_RE = re.compile(r"\(([^()\n]{0,200})\)(?:#\d+)?(?:[ \t]*\(\d+\))?")
-_ANGLE_RE = re.compile(r"<[^<>\n]{0,80}>")
-_BARE_VALUE_RE = re.compile(r"[^,}\]\n]*")
-_JOIN_RE = re.compile(r"[ \t\r\n]*\+[ \t\r\n]*(?=['\"])")
-_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
-_TRUNCATION_MARKERS = (" (truncated...)", "(truncated...)", " (truncated…)", "…(truncated)")
+_PAREN_RE: Final = re.compile(r"\(([^()\n]{0,200})\)(?:#\d+)?(?:[ \t]*\(\d+\))?")
+_ANGLE_RE: Final = re.compile(r"<[^<>\n]{0,80}>")
+_BARE_VALUE_RE: Final = re.compile(r"[^,}\]\n]*")
+_JOIN_RE: Final = re.compile(r"[ \t\r\n]*\+[ \t\r\n]*(?=['\"])")
+_ESCAPE_RE: Final = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+_TRUNCATION_MARKERS: Final = (" (truncated...)", "(truncated...)", " (truncated…)", "…(truncated)")
 
-_LITERALS = {
+_LITERALS: Final = {
     "true": True,
     "True": True,
     "TRUE": True,
@@ -65,8 +65,8 @@ _LITERALS = {
     "nil": None,
     "undefined": None,
 }
-_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "0": "\0"}
-_PHP_TYPES = {"string", "int", "float", "double", "bool", "array", "object", "resource"}
+_SIMPLE_ESCAPES: Final = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "0": "\0"}
+_PHP_TYPES: Final = {"string", "int", "float", "double", "bool", "array", "object", "resource"}
 
 
 @dataclass
@@ -400,12 +400,12 @@ def _tolerant(text: str, start: int, end: int, budget: Budget) -> Parsed | None:
 
 # --- PHP print_r ------------------------------------------------------------------
 
-PRINT_R_START_RE = re.compile(
+PRINT_R_START_RE: Final = re.compile(
     r"(?m)^[ \t]*(?:Array|[A-Za-z_\\][\w\\]{0,100}[ \t]Object)[ \t]*\r?\n[ \t]*\([ \t]*\r?$"
 )
-_PRINT_R_ITEM_RE = re.compile(r"[ \t]*\[([^\]\n]{0,200})\][ \t]*=>[ \t]?([^\n]*)")
-_PRINT_R_CONTAINER_RE = re.compile(r"(?:Array|[A-Za-z_\\][\w\\]{0,100} Object)[ \t]*\r?")
-MAX_PRINT_R_LINES = 5_000
+_PRINT_R_ITEM_RE: Final = re.compile(r"[ \t]*\[([^\]\n]{0,200})\][ \t]*=>[ \t]?([^\n]*)")
+_PRINT_R_CONTAINER_RE: Final = re.compile(r"(?:Array|[A-Za-z_\\][\w\\]{0,100} Object)[ \t]*\r?")
+MAX_PRINT_R_LINES: Final = 5_000
 
 
 def parse_print_r(text: str, start: int, end: int) -> Parsed:
@@ -460,7 +460,7 @@ def _listify(root: dict) -> object:
     return root
 
 
-_SCALARS = frozenset((str, int, float, bool, type(None)))
+_SCALARS: Final = frozenset((str, int, float, bool, type(None)))
 
 
 def iter_nodes(value, limit: int = 400, max_depth: int = 12):

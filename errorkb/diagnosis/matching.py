@@ -16,6 +16,7 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Final
 
 from rapidfuzz import fuzz, process
 
@@ -23,16 +24,16 @@ from .catalogue import Catalogue, Entry, Form, MessageText, Template, word_trigr
 from .jsonish import cut_truncation
 from .text import STOPWORDS, WORD_RE, clip, normalize
 
-FUZZY_CUTOFF = 84.0
-FUZZY_CANDIDATES = 24
-FUZZY_TRIGRAMS = 16
-MAX_FUZZY_POSTING = 300
-MAX_FRAGMENT_CANDIDATES = 500
-MAX_FRAGMENT_TEXTS = 8  # a fragment found in more documented messages than this identifies none
-MAX_SAME_MESSAGE = 12  # entries returned for one message documented by many providers
-MAX_MESSAGE = 2_000
+FUZZY_CUTOFF: Final = 84.0
+FUZZY_CANDIDATES: Final = 24
+FUZZY_TRIGRAMS: Final = 16
+MAX_FUZZY_POSTING: Final = 300
+MAX_FRAGMENT_CANDIDATES: Final = 500
+MAX_FRAGMENT_TEXTS: Final = 8  # a fragment found in more documented messages than this identifies none
+MAX_SAME_MESSAGE: Final = 12  # entries returned for one message documented by many providers
+MAX_MESSAGE: Final = 2_000
 
-BASE = {
+BASE: Final = {
     "exact": 0.92,
     "alias": 0.9,
     "normalized": 0.9,
@@ -43,8 +44,8 @@ BASE = {
     "start": 0.72,
 }
 
-_NUMBER_RE = re.compile(r"[-+]?\d{1,3}(?:[,\s_']\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?")
-_NUMBER_SEPARATORS_RE = re.compile(r"[,\s_']")
+_NUMBER_RE: Final = re.compile(r"[-+]?\d{1,3}(?:[,\s_']\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?")
+_NUMBER_SEPARATORS_RE: Final = re.compile(r"[,\s_']")
 
 
 @dataclass(slots=True)
@@ -505,7 +506,7 @@ def _length_window(size: int) -> tuple[int, int]:
     return low, high
 
 
-_WINDOWS = tuple(_length_window(size) for size in range(1_024))
+_WINDOWS: Final = tuple(_length_window(size) for size in range(1_024))
 
 
 def _may_pass(
