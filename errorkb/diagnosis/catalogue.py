@@ -16,13 +16,14 @@ import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Final
 
 from .redact import Redactor
 from .text import STOPWORDS, WORD_RE, normalize, tokens
 
 # Generic names for a code and a message, for bodies of a provider whose rules say nothing.
-GENERIC_CODE_KEYS = ("code", "error_code", "errorCode", "err_code", "errno")
-GENERIC_MESSAGE_KEYS = (
+GENERIC_CODE_KEYS: Final = ("code", "error_code", "errorCode", "err_code", "errno")
+GENERIC_MESSAGE_KEYS: Final = (
     "message",
     "error",
     "msg",
@@ -31,15 +32,15 @@ GENERIC_MESSAGE_KEYS = (
     "error_description",
     "detail",
 )
-STATUS_KEYS = ("status", "status_code", "statusCode", "http_status", "httpStatus", "http_code", "httpCode")
+STATUS_KEYS: Final = ("status", "status_code", "statusCode", "http_status", "httpStatus", "http_code", "httpCode")
 
 # Postings longer than this are too common to narrow a fuzzy search down.
-MAX_POSTINGS = 5_000
-FUZZY_SCREEN_TEXTS = 256  # up to this many distinct texts, the fuzzy search is screened first
+MAX_POSTINGS: Final = 5_000
+FUZZY_SCREEN_TEXTS: Final = 256  # up to this many distinct texts, the fuzzy search is screened first
 # Entry groups larger than this get a by-provider index (see group_index).
-GROUP_INDEX_FROM = 12
+GROUP_INDEX_FROM: Final = 12
 # An envelope shape (signature, code pattern) shared by more providers than this names none of them.
-MAX_IDENTIFYING = 3
+MAX_IDENTIFYING: Final = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +210,8 @@ class Catalogue:
             slug = str(row.get("slug") or "").strip()
             if not slug:
                 continue
-            rules = row.get("rules") if isinstance(row.get("rules"), dict) else {}
+            given_rules = row.get("rules")
+            rules: dict = given_rules if isinstance(given_rules, dict) else {}
             name = str(row.get("name") or slug)
             code_re = None
             if rules.get("code_pattern"):
@@ -217,8 +219,10 @@ class Catalogue:
                     code_re = re.compile(str(rules["code_pattern"]))
                 except re.error as exc:
                     problems.append(f"{slug}: code_pattern does not compile ({exc})")
-            envelope = rules.get("envelope") if isinstance(rules.get("envelope"), dict) else {}
-            context = envelope.get("context") if isinstance(envelope.get("context"), dict) else {}
+            given_envelope = rules.get("envelope")
+            envelope: dict = given_envelope if isinstance(given_envelope, dict) else {}
+            given_context = envelope.get("context")
+            context: dict = given_context if isinstance(given_context, dict) else {}
             self.providers[slug] = Provider(
                 slug=slug,
                 name=name,
@@ -262,7 +266,7 @@ class Catalogue:
 
     def _build_categories(self, rows: list[dict]) -> None:
         self.category_by_key: dict[tuple[str, str], Category] = {}
-        ranged: dict[str, list[Category]] = defaultdict(list)
+        ranged: dict[str, list[tuple[int, Category]]] = defaultdict(list)
         for row in rows:
             provider, slug = row.get("provider"), row.get("slug")
             if provider not in self.providers or not slug:
@@ -277,15 +281,17 @@ class Catalogue:
             )
             self.category_by_key[(provider, category.slug)] = category
             if category.start is not None and category.end is not None:
-                ranged[provider].append(category)
-        self._ranges = {p: sorted(cats, key=lambda c: c.start) for p, cats in ranged.items()}
-        self._range_starts = {p: [c.start for c in cats] for p, cats in self._ranges.items()}
+                ranged[provider].append((category.start, category))
+        by_start = {p: sorted(pairs, key=lambda pair: pair[0]) for p, pairs in ranged.items()}
+        self._ranges = {p: [c for _, c in pairs] for p, pairs in by_start.items()}
+        self._range_starts = {p: [start for start, _ in pairs] for p, pairs in by_start.items()}
 
     def _build_entries(self, rows: list[dict], problems: list[str]) -> None:
         entries = []
         self._raw_forms = []
         for row in rows:
-            provider = self.providers.get(row.get("provider"))
+            slug = row.get("provider")
+            provider = self.providers.get(slug) if isinstance(slug, str) else None
             if provider is None or not row.get("code"):
                 continue
             status = row.get("http_status")
@@ -351,7 +357,7 @@ class Catalogue:
                     templates.append((entry, pattern))
                 elif kind in ("alias", "prefix"):
                     forms.append(_form(entry, kind, pattern, shapes))
-        del self._raw_forms
+        self._raw_forms = []  # (needed only while building: dropped, not kept for the catalogue's life)
         forms = [f for f in forms if f.norm]
         self.forms = tuple(forms)
         self.longest_message = max((len(f.norm) for f in forms), default=0)
@@ -474,8 +480,8 @@ class Catalogue:
             *self.phrases.values(),
             *(t.forms for t in self.texts),
         ]
-        for group in groups:
-            self._index_group(group, lambda form: form.entry.provider)
+        for forms_of_text in groups:
+            self._index_group(forms_of_text, lambda form: form.entry.provider)
         for template, _ in built:
             self._index_group(template.entries, lambda entry: entry.provider)
         # For huge pastes: the rarest pair of adjacent words of each documented text ('insufficient
@@ -606,7 +612,8 @@ class Catalogue:
         if index < 0:
             return None
         category = self._ranges[provider][index]
-        return category if category.start <= number <= category.end else None
+        start, end = category.start, category.end  # (never None in _ranges)
+        return category if start is not None and end is not None and start <= number <= end else None
 
     def in_order(self, slugs) -> list[str]:
         """The slugs of a set in the catalogue's provider order (the same in every process)."""
@@ -622,7 +629,7 @@ class Catalogue:
 
 # --- helpers --------------------------------------------------------------------------
 
-_PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][\w]{0,40})\}")
+_PLACEHOLDER_RE: Final = re.compile(r"\{([A-Za-z_][\w]{0,40})\}")
 
 
 def _strings(value) -> list[str]:
@@ -656,7 +663,7 @@ def _form(entry: Entry, kind: str, pattern: str, cache: dict) -> Form:
 
 
 def _trigrams(words) -> set[str]:
-    grams = set()
+    grams: set[str] = set()
     for word in words:
         if len(word) < 3:
             continue

@@ -14,9 +14,21 @@ How it decides, per error found in the paste:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
-from .catalogue import Catalogue, Category, Entry
-from .extract import LARGE_PASTE, MAX_UNITS, Extraction, Unit, extract, find_windows, number_lines
+from .catalogue import Catalogue, Category, Entry, Form
+from .extract import (
+    LARGE_PASTE,
+    MAX_UNITS,
+    CodeEvidence,
+    Extraction,
+    MessageEvidence,
+    PhraseEvidence,
+    Unit,
+    extract,
+    find_windows,
+    number_lines,
+)
 from .matching import match_message
 from .redact import Redacted
 from .result import (
@@ -32,16 +44,16 @@ from .result import (
 )
 from .text import ascii_lower, clip, normalize
 
-MAX_PASTE = 2_000_000  # characters analysed; the web and API layers cap pastes at 1 MB before this
-MAX_MATCHES = 5
-AMBIGUITY_MARGIN = 0.05
+MAX_PASTE: Final = 2_000_000  # characters analysed; the web and API layers cap pastes at 1 MB before this
+MAX_MATCHES: Final = 5
+AMBIGUITY_MARGIN: Final = 0.05
 
 # A code in a body's code field is near certain; 'error 7002' inside a longer line is not,
 # until something else says whose error it is (MySQL's "ERROR 2002 (HY000)" is not 123hub's 2002).
-CODE_BASE = {"envelope": 0.9, "key": 0.8, "phrase": 0.45, "bare": 0.72}
-PHRASE_CODE_WITH_PROVIDER = 0.15
-MESSAGE_ADJUST = {"envelope": 0.0, "key": -0.03, "field": -0.04, "paste": -0.03}
-KIND_ORDER = {"code": 0, "message": 1, "http_status": 2}
+CODE_BASE: Final = {"envelope": 0.9, "key": 0.8, "phrase": 0.45, "bare": 0.72}
+PHRASE_CODE_WITH_PROVIDER: Final = 0.15
+MESSAGE_ADJUST: Final = {"envelope": 0.0, "key": -0.03, "field": -0.04, "paste": -0.03}
+KIND_ORDER: Final = {"code": 0, "message": 1, "http_status": 2}
 
 
 class ProviderUnknown(ValueError):
@@ -91,12 +103,17 @@ class _UnitResult:
 
 
 def diagnose(
-    text: str,
+    text: object,
     catalogue: Catalogue,
-    provider: str | None = None,
-    http_status: int | None = None,
+    provider: object = None,
+    http_status: object = None,
 ) -> Diagnosis:
-    """Diagnose a pasted error against the catalogue. Never raises on any text."""
+    """Diagnose a pasted error against the catalogue. Never raises on any text.
+
+    `text` is meant to be a str (bytes are decoded, None is empty, anything else is str()'d),
+    `provider` a slug or name, `http_status` an int or its digits (anything else is ignored):
+    the parameters say `object` because that is what the engine accepts (a compiled build
+    checks annotations at run time)."""
     hint = None
     if provider is not None and str(provider).strip():
         hint = catalogue.resolve_provider(str(provider))
@@ -280,16 +297,16 @@ def _decide(
     # With one strong code, a message written exactly as documented normalizes to its norm
     # (normalize() ignores the spaces strip() removes): a dict lookup then spares the regex.
     single_code = None
-    if strong_codes and len(strong_codes) == 1:
+    if code_messages is not None and len(strong_codes) == 1:
         (only,) = code_messages.values()
         single_code = {only.entry.message: only}
-    for evidence in unit.messages:
-        if code_messages and evidence.source == "envelope":
+    for message_evidence in unit.messages:
+        if code_messages and message_evidence.source == "envelope":
             # The body's code already names an entry; its message confirming it is all we need.
-            stripped = evidence.text.strip()
+            stripped = message_evidence.text.strip()
             agreeing = single_code.get(stripped) if single_code else None
             if agreeing is None:
-                agreeing = code_messages.get(normalize(evidence.text))
+                agreeing = code_messages.get(normalize(message_evidence.text))
             if agreeing is not None:
                 exact = stripped == agreeing.entry.message
                 agreeing.message_score = max(agreeing.message_score, 0.92 if exact else 0.9)
@@ -299,18 +316,18 @@ def _decide(
                     else "message matches once case and punctuation are ignored"
                 )
                 continue
-        fuzzy = evidence.source != "field"
+        fuzzy = message_evidence.source != "field"
         prefer = preferred
-        if evidence.providers and len(evidence.providers) <= 50:
-            prefer = preferred | evidence.providers  # (no new set when the evidence names none)
+        if message_evidence.providers and len(message_evidence.providers) <= 50:
+            prefer = preferred | message_evidence.providers  # (no new set when the evidence names none)
         others = 0
         # (The evidence objects live as long as the paste's diagnosis: their ids stay theirs.)
-        key = (id(evidence), prefer)
-        hits = readings.get(key) if readings is not None else None
+        reading_key = (id(message_evidence), prefer)
+        hits = readings.get(reading_key) if readings is not None else None
         if hits is None:
-            hits = match_message(catalogue, evidence.text, allowed, fuzzy=fuzzy, prefer=prefer)
+            hits = match_message(catalogue, message_evidence.text, allowed, fuzzy=fuzzy, prefer=prefer)
             if readings is not None:
-                readings[key] = hits
+                readings[reading_key] = hits
         for hit in hits:
             if strong_codes and hit.entry.key not in candidates:
                 # The code has spoken; a few other readings of the message are enough to show.
@@ -318,16 +335,16 @@ def _decide(
                 if others > 2:
                     continue
             chosen = candidate(hit.entry)
-            score = hit.score + MESSAGE_ADJUST[evidence.source]
+            score = hit.score + MESSAGE_ADJUST[message_evidence.source]
             reason = hit.reason
-            if evidence.source == "field":
-                reason = f"{evidence.label}: {reason}"
+            if message_evidence.source == "field":
+                reason = f"{message_evidence.label}: {reason}"
             chosen.reason(reason)
-            if evidence.providers and hit.entry.provider not in evidence.providers:
+            if message_evidence.providers and hit.entry.provider not in message_evidence.providers:
                 # The message sits where another provider's envelope puts messages.
                 score *= 0.7
                 chosen.reason(
-                    f"but it sits at {evidence.label}, which is not where {hit.entry.provider_name} puts its messages"
+                    f"but it sits at {message_evidence.label}, which is not where {hit.entry.provider_name} puts its messages"
                 )
             if score > chosen.message_score:
                 chosen.message_score = score
@@ -339,7 +356,8 @@ def _decide(
             continue
         chosen = candidate(entry)
         # Inside a log line: a longer documented phrase is more telling than a two-word one.
-        words = len(phrase.form.words) if phrase.how == "contained" else 4
+        form = phrase.form
+        words = len(form.words) if phrase.how == "contained" and isinstance(form, Form) else 4
         score = 0.66 + 0.03 * min(words, 4)
         if score > chosen.message_score:
             chosen.message_score = score
@@ -418,15 +436,15 @@ def _decide(
     if unit.field_errors and not any(c.score >= CONFIDENT for c in candidates.values()):
         owners = sorted(s for s in unit.field_error_providers if allowed is None or s in allowed)
         owner = catalogue.providers[owners[0]] if len(owners) == 1 else None
-        entry = catalogue.by_key.get((owner.slug, owner.field_errors_entry)) if owner else None
-        if entry is not None:
-            chosen = candidate(entry)
+        validation_entry = catalogue.by_key.get((owner.slug, owner.field_errors_entry)) if owner else None
+        if owner is not None and validation_entry is not None:
+            chosen = candidate(validation_entry)
             # The field errors do say whose it is: drop the status section's doubt.
             chosen.reasons = [r for r in chosen.reasons if not r.startswith("nothing else in the paste")]
             fields = ", ".join(list(unit.field_errors)[:3])
             chosen.reason(f"the body lists field errors ({fields}) the way {owner.name}'s validation errors do")
             score = 0.45
-            if status is not None and status == entry.http_status:
+            if status is not None and status == validation_entry.http_status:
                 score += 0.2
                 chosen.reason(f"HTTP {status} is the status of that entry")
             if owner.slug in providers:
@@ -438,24 +456,24 @@ def _decide(
     for chosen in candidates.values():
         entry = chosen.entry
         if entry.kind != "http_status" and status is not None and entry.http_status is not None:
-            provider = catalogue.providers[entry.provider]
-            documented = entry.http_status_basis == "documented"
+            entry_provider = catalogue.providers[entry.provider]
+            is_documented = entry.http_status_basis == "documented"
             if status == entry.http_status:
-                chosen.adjust += 0.04 if documented else 0.02
+                chosen.adjust += 0.04 if is_documented else 0.02
                 chosen.reason(
                     f"HTTP {status} agrees with the documented status"
-                    if documented
+                    if is_documented
                     else f"HTTP {status} agrees with the status expected for it"
                 )
-            elif not provider.status_reliable:
+            elif not entry_provider.status_reliable:
                 chosen.reason(
-                    f"HTTP {status} differs from the usual {entry.http_status}, but {provider.name} often sends errors with other statuses"
+                    f"HTTP {status} differs from the usual {entry.http_status}, but {entry_provider.name} often sends errors with other statuses"
                 )
             else:
-                chosen.adjust -= 0.06 if documented else 0.03
+                chosen.adjust -= 0.06 if is_documented else 0.03
                 chosen.reason(
                     f"HTTP {status} contradicts the documented status {entry.http_status}"
-                    if documented
+                    if is_documented
                     else f"HTTP {status} differs from the status expected for it ({entry.http_status})"
                 )
         if providers and entry.kind != "http_status":
@@ -463,10 +481,10 @@ def _decide(
                 chosen.adjust += 0.03
                 chosen.reason(providers[entry.provider])
             else:
-                other = next(iter(providers))
+                other_slug = next(iter(providers))
                 chosen.factor *= 0.8
                 chosen.reason(
-                    f"but the paste looks like {catalogue.providers[other].name}'s ({providers[other]})"
+                    f"but the paste looks like {catalogue.providers[other_slug].name}'s ({providers[other_slug]})"
                 )
 
     scored = [(c.score, c) for c in candidates.values()]
@@ -532,7 +550,7 @@ def _decide(
     return _UnitResult(unit, matches, ambiguous, category, unlisted_code, provider, status, context)
 
 
-_PLAIN_NUMBERS = frozenset((int, float, bool))
+_PLAIN_NUMBERS: Final = frozenset((int, float, bool))
 
 
 def _context(unit: Unit, extraction: Extraction, status: int | None, status_reason: str) -> dict:
@@ -692,11 +710,11 @@ def _highlights(shown: Redacted, results: list[_UnitResult]) -> tuple[tuple[int,
                 at = _find_number(text, evidence.value, unit_start, min(unit_end, limit))
                 if at >= 0:
                     spans.add((at, at + len(evidence.value)))
-        for evidence in unit.messages:
-            if evidence.span:
-                place(*evidence.span)
+        for message_evidence in unit.messages:
+            if message_evidence.span:
+                place(*message_evidence.span)
                 continue
-            needle = evidence.text.strip()
+            needle = message_evidence.text.strip()
             if not needle or len(needle) > 500:
                 continue
             at = text.find(needle, unit_start, min(unit_end, limit))
@@ -728,7 +746,12 @@ def _extract(text: str, pieces: list[tuple[int, Redacted]], catalogue: Catalogue
 
         for unit in found.units:
             unit.start, unit.end = original(unit.start), original(unit.end)
-            for evidence in (*unit.codes, *unit.messages, *unit.phrases):
+            spanned: tuple[CodeEvidence | MessageEvidence | PhraseEvidence, ...] = (
+                *unit.codes,
+                *unit.messages,
+                *unit.phrases,
+            )
+            for evidence in spanned:
                 if evidence.span:
                     evidence.span = (original(evidence.span[0]), original(evidence.span[1]))
         merged.units += found.units

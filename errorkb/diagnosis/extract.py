@@ -17,7 +17,9 @@ nesting depth.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Final
 
 from .catalogue import STATUS_KEYS, Catalogue, Entry, Form, Template
 from .jsonish import (
@@ -35,21 +37,21 @@ from .jsonish import (
 from .matching import scan_phrases, template_matches
 from .text import WORD_RE, ascii_lower, clip, parse_int, trie_pattern
 
-LARGE_PASTE = 64_000  # above this, analyse windows around signals only
-WINDOW_BEFORE = 30  # lines kept before a signal (status line, headers)
-WINDOW_AFTER = 40  # lines kept after it (a pretty-printed body)
-MAX_WINDOWS_CHARS = 400_000
-MAX_SIGNALS = 5_000
-MAX_UNITS = 200
-MAX_OBJECTS = 300
-MAX_LINE_SCAN = 20_000  # characters of one line scanned for phrases
-MAX_STRING_DEPTH = 3
-MAX_STRINGS = 64  # string values of one object looked into for a logged body
-MAX_SAME_PHRASE = 12  # entries sharing one documented phrase that are kept as candidates
-SHORT_PASTE = 400  # a paste this short with no body is read as a message or a code
+LARGE_PASTE: Final = 64_000  # above this, analyse windows around signals only
+WINDOW_BEFORE: Final = 30  # lines kept before a signal (status line, headers)
+WINDOW_AFTER: Final = 40  # lines kept after it (a pretty-printed body)
+MAX_WINDOWS_CHARS: Final = 400_000
+MAX_SIGNALS: Final = 5_000
+MAX_UNITS: Final = 200
+MAX_OBJECTS: Final = 300
+MAX_LINE_SCAN: Final = 20_000  # characters of one line scanned for phrases
+MAX_STRING_DEPTH: Final = 3
+MAX_STRINGS: Final = 64  # string values of one object looked into for a logged body
+MAX_SAME_PHRASE: Final = 12  # entries sharing one documented phrase that are kept as candidates
+SHORT_PASTE: Final = 400  # a paste this short with no body is read as a message or a code
 
-_ESCAPED_OBJECT_RE = re.compile(r"\{[ \t]*\\+\"")
-_LEAD_WORD_RE = re.compile(r"[\w-]{1,200}")
+_ESCAPED_OBJECT_RE: Final = re.compile(r"\{[ \t]*\\+\"")
+_LEAD_WORD_RE: Final = re.compile(r"[\w-]{1,200}")
 
 
 @dataclass(slots=True)
@@ -251,7 +253,7 @@ def build_scanners(catalogue: Catalogue) -> Scanners:
     bare_code = re.compile(
         r"(?i)(?:(?:error[ _-]code|error|err|errno|code)[ \t]{0,3}[:=#]?[ \t]{0,3})?[\"'#]?(?P<code>\d{1,12})[\"']?\.?"
     )
-    name_to_slug = {}
+    name_to_slug: dict[str, str] = {}
     for provider in catalogue.providers.values():
         for name in (provider.slug, provider.name):
             if len(name) >= 3:
@@ -279,13 +281,13 @@ def build_scanners(catalogue: Catalogue) -> Scanners:
     # ('error code' holds a space, so code_phrase's lead is 'err' or 'code', not the phrase.)
     by_label = {label: regex for _, _, regex, label in status}
     leads = {id(code_phrase): re.compile(r"err|code"), id(by_label["http"]): re.compile("http ")}
-    for pattern, words in (
+    for pattern, lead_words in (
         (kv, keys),
         (rate_limit, set(names) | {"date"}),
         (by_label["field"], {k.lower() for k in STATUS_KEYS}),
     ):
-        if all(_LEAD_WORD_RE.fullmatch(word) for word in words):
-            leads[id(pattern)] = re.compile(trie_pattern(words))
+        if all(_LEAD_WORD_RE.fullmatch(word) for word in lead_words):
+            leads[id(pattern)] = re.compile(trie_pattern(lead_words))
     return Scanners(
         kv=kv,
         code_phrase=code_phrase,
@@ -357,7 +359,9 @@ def matches_at_words(pattern: re.Pattern, text: str, start: int, end: int, words
             resume = match.end()
 
 
-def finditer(scanners: Scanners, pattern: re.Pattern, text: str, start: int = 0, end: int | None = None):
+def finditer(
+    scanners: Scanners, pattern: re.Pattern, text: str, start: int = 0, end: int | None = None
+) -> Iterator[re.Match[str]]:
     """pattern.finditer(text, start, end), the same matches, found faster when it has a lead.
 
     A pattern opening with a lookbehind is tried at every position; its lead (a trie of the
@@ -396,7 +400,10 @@ def extract(text: str, catalogue: Catalogue, lowered: str | None = None) -> Extr
     units = region.analyse(0, len(text), depth=0, whole=True)
     truncated = len(units) > MAX_UNITS
     units = units[:MAX_UNITS]
-    statuses, hosts, rate_limit, dates = [], [], [], []
+    statuses: list[tuple[int, int, str]] = []
+    hosts: list[tuple[int, str, tuple[str, ...]]] = []
+    rate_limit: list[tuple[int, str, str]] = []
+    dates: list[tuple[int, str]] = []
     _ambient(text, lowered, 0, len(text), catalogue, statuses, hosts, rate_limit, dates)
 
     named: dict[str, None] = {}
@@ -463,11 +470,11 @@ def find_windows(lowered: str, catalogue: Catalogue) -> tuple[list[tuple[int, in
                 break
             start = lowered.rfind("\n", 0, start - 1) + 1
         for _ in range(WINDOW_AFTER):
-            found = lowered.find("\n", end + 1)
-            if found < 0:
+            newline = lowered.find("\n", end + 1)
+            if newline < 0:
                 end = len(lowered)
                 break
-            end = found
+            end = newline
         # A single enormous line: keep a bounded piece around the signal only.
         start = max(start, position - MAX_LINE_SCAN)
         end = min(end, position + MAX_LINE_SCAN)
@@ -546,9 +553,9 @@ class _Region:
             brace = text.find("{", position, end)
             next_print_r = next((p for p in print_r if p >= position), -1) if print_r else -1
             if next_print_r >= 0 and (brace < 0 or next_print_r < brace):
-                parsed = parse_print_r(text, next_print_r, end)
-                found.append(parsed)
-                position = max(parsed.end, next_print_r + 1)
+                dump = parse_print_r(text, next_print_r, end)
+                found.append(dump)
+                position = max(dump.end, next_print_r + 1)
                 continue
             if brace < 0:
                 break
@@ -624,11 +631,11 @@ class _Region:
                         if code is None:
                             continue
                         fitting = None
-                        for shape, slugs, reasons in path_rule.code_shapes:
+                        for shape, slugs, shape_reasons in path_rule.code_shapes:
                             if shape is None or shape.fullmatch(code):
                                 fitting = slugs if fitting is None else fitting | slugs
                                 # A code of a shape few providers use says whose it is.
-                                for slug, reason in reasons:
+                                for slug, reason in shape_reasons:
                                     unit.provider_reasons.setdefault(slug, reason)
                         if fitting is None:
                             continue
@@ -708,14 +715,18 @@ class _Region:
                 inner = _Region(value, catalogue, self.budget).analyse(0, len(value), depth + 1)
                 for unit in inner:
                     unit.start, unit.end = parsed.start, parsed.end
-                    for evidence in (*unit.codes, *unit.messages):
-                        evidence.span = None
+                    for code_evidence in unit.codes:
+                        code_evidence.span = None
+                    for message_evidence in unit.messages:
+                        message_evidence.span = None
                     for phrase in unit.phrases:
                         phrase.span = None
                     units.append(unit)
         if len(units) > 1:
             # A log record's own 'message' beside a provider's body logged inside it is not an error.
-            if any(e.source == "envelope" for u in units for e in (*u.codes, *u.messages)):
+            if any(c.source == "envelope" for u in units for c in u.codes) or any(
+                m.source == "envelope" for u in units for m in u.messages
+            ):
                 units = [
                     u
                     for u in units
@@ -758,6 +769,7 @@ class _Region:
                     self._key_value(unit, found, line, line_start)
             # (Every way code_phrase starts holds 'err' or 'code': two substring tests in C spare
             # the scan of most lines.)
+            found_codes: Iterable[re.Match[str]]
             if "err" not in lowered and "code" not in lowered:
                 found_codes = ()
             else:
@@ -806,9 +818,13 @@ class _Region:
                 )
         if catalogue.templates_by_anchor:
             for match in template_matches(catalogue, line, words, whole=False):
-                span = (offset + match.span[0], offset + match.span[1]) if match.span else None
+                template = match.form
+                assert template is not None  # template_matches gives each match its template
+                template_span = (offset + match.span[0], offset + match.span[1]) if match.span else None
                 unit.phrases.append(
-                    PhraseEvidence(match.entry, match.form, "template", match.reason, match.params, span)
+                    PhraseEvidence(
+                        match.entry, template, "template", match.reason, match.params, template_span
+                    )
                 )
 
     def _key_value(self, unit: Unit, found: re.Match, line: str, offset: int) -> None:
@@ -902,7 +918,7 @@ class _Region:
         return free + units
 
 
-_NOISE_RE = re.compile(r"[^\w ]|_")
+_NOISE_RE: Final = re.compile(r"[^\w ]|_")
 
 
 def _reads_like_message(line: str) -> bool:
@@ -916,7 +932,7 @@ def _reads_like_message(line: str) -> bool:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-_PLACEHOLDER_VALUE_RE = re.compile(r"\[(?:Object|Array|Function|Circular|Getter)\b[^\]]*\]|\[REDACTED\]")
+_PLACEHOLDER_VALUE_RE: Final = re.compile(r"\[(?:Object|Array|Function|Circular|Getter)\b[^\]]*\]|\[REDACTED\]")
 
 
 def _is_message(value) -> bool:
@@ -941,11 +957,11 @@ def _known_shape(catalogue: Catalogue, code: str) -> bool:
 
 
 # Lines of a dump that hold no message: curl's markers, status lines, headers (lowered text).
-_DUMP_LINE_RE = re.compile(
+_DUMP_LINE_RE: Final = re.compile(
     r"[ \t]*(?:[<>*](?:[ \t]|$)|http/\d|[a-z][a-z0-9]*-[a-z0-9-]*:|(?:host|date|server|connection|vary|via):)"
 )
 # Lines of a dump that are not messages: curl's markers, status lines, headers, markup.
-_HEADERISH_RE = re.compile(
+_HEADERISH_RE: Final = re.compile(
     r"[ \t]*(?:[<>*](?:[ \t]|$)|HTTP/\d|<|[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9-]*:|(?i:host|date|server|connection|vary|via|location):)"
 )
 
@@ -984,10 +1000,11 @@ def _add_message(unit: Unit, evidence: MessageEvidence) -> None:
 
 def _consume(node: dict, steps: tuple[str, ...], consumed: set[int]) -> None:
     """Mark the dicts along an envelope path, so they are not read again as bodies of their own."""
+    current: object = node
     for step in steps[:-1]:
-        node = node.get(step) if isinstance(node, dict) else None
-        if isinstance(node, dict):
-            consumed.add(id(node))
+        current = current.get(step) if isinstance(current, dict) else None
+        if isinstance(current, dict):
+            consumed.add(id(current))
         else:
             return
 
@@ -1006,7 +1023,7 @@ def _field_errors(value) -> dict[str, list[str]]:
     return errors
 
 
-_STATUS_KEYS = frozenset(STATUS_KEYS)
+_STATUS_KEYS: Final = frozenset(STATUS_KEYS)
 
 
 def _status_in(node: dict) -> int | None:
@@ -1175,7 +1192,7 @@ def _ambient(
             rate_limit.append((found.start(), scanners.rate_limit_names.get(name, name), value))
 
 
-_STATUS_LABELS = {
+_STATUS_LABELS: Final = {
     "line": "the status line says HTTP {}",
     "guzzle": "the client message says it resulted in a {} response",
     "requests": "the HTTPError says {}",

@@ -15,18 +15,19 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import Any, Final
 
 # Containers deeper than this are read (to find their end) but their contents dropped.
-MAX_DEPTH = 48
+MAX_DEPTH: Final = 48
 # Keys/items kept per container; the rest are read and dropped.
-MAX_ITEMS = 200
-MAX_STRING = 20_000
+MAX_ITEMS: Final = 200
+MAX_STRING: Final = 20_000
 
-_DECODER = json.JSONDecoder()
+_DECODER: Final = json.JSONDecoder()
 # How every JSON object starts: '{', JSON whitespace, then a key's quote or the closing brace.
-_JSON_OBJECT_START = re.compile(r'\{[ \t\n\r]*+["}]')
+_JSON_OBJECT_START: Final = re.compile(r'\{[ \t\n\r]*+["}]')
 
-_TOKEN_RE = re.compile(
+_TOKEN_RE: Final = re.compile(
     r"""[ \t\r\n]*(?:
       (?P<dq>"(?:[^"\\\n]|\\.)*(?:"|(?=\n)|\Z))
     | (?P<sq>'(?:[^'\\\n]|\\.)*(?:'|(?=\n)|\Z))
@@ -38,20 +39,20 @@ _TOKEN_RE = re.compile(
     )""",
     re.X | re.S,
 )
-_BRACKET_KEY_RE = re.compile(
+_BRACKET_KEY_RE: Final = re.compile(
     r"""\[[ \t]*(?:"([^"\n\]]{0,200})"|'([^'\n\]]{0,200})'|([^\]\n]{0,200}))[ \t]*\]"""
 )
-_PLACEHOLDER_RE = re.compile(
+_PLACEHOLDER_RE: Final = re.compile(
     r"\[(?:Object|Array|Function|Circular|Getter|Setter|Symbol|class)\b[^\]\n]{0,80}\]"
 )
-_PAREN_RE = re.compile(r"\(([^()\n]{0,200})\)(?:#\d+)?(?:[ \t]*\(\d+\))?")
-_ANGLE_RE = re.compile(r"<[^<>\n]{0,80}>")
-_BARE_VALUE_RE = re.compile(r"[^,}\]\n]*")
-_JOIN_RE = re.compile(r"[ \t\r\n]*\+[ \t\r\n]*(?=['\"])")
-_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
-_TRUNCATION_MARKERS = (" (truncated...)", "(truncated...)", " (truncated…)", "…(truncated)")
+_PAREN_RE: Final = re.compile(r"\(([^()\n]{0,200})\)(?:#\d+)?(?:[ \t]*\(\d+\))?")
+_ANGLE_RE: Final = re.compile(r"<[^<>\n]{0,80}>")
+_BARE_VALUE_RE: Final = re.compile(r"[^,}\]\n]*")
+_JOIN_RE: Final = re.compile(r"[ \t\r\n]*\+[ \t\r\n]*(?=['\"])")
+_ESCAPE_RE: Final = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+_TRUNCATION_MARKERS: Final = (" (truncated...)", "(truncated...)", " (truncated…)", "…(truncated)")
 
-_LITERALS = {
+_LITERALS: Final = {
     "true": True,
     "True": True,
     "TRUE": True,
@@ -64,13 +65,13 @@ _LITERALS = {
     "nil": None,
     "undefined": None,
 }
-_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "0": "\0"}
-_PHP_TYPES = {"string", "int", "float", "double", "bool", "array", "object", "resource"}
+_SIMPLE_ESCAPES: Final = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "0": "\0"}
+_PHP_TYPES: Final = {"string", "int", "float", "double", "bool", "array", "object", "resource"}
 
 
 @dataclass
 class Parsed:
-    value: object
+    value: Any  # a parsed JSON-ish value (dict, list, str, number, bool or None)
     start: int
     end: int
     truncated: bool
@@ -161,10 +162,10 @@ def parse_at(text: str, start: int, end: int, budget: Budget) -> Parsed | None:
 class _Frame:
     __slots__ = ("container", "is_object", "key", "state")
 
-    def __init__(self, container, is_object: bool) -> None:
+    def __init__(self, container: Any, is_object: bool) -> None:
         self.container = container
         self.is_object = is_object
-        self.key = None
+        self.key: str | None = None
         # object: key -> sep -> value -> after; array: value -> after
         self.state = "key" if is_object else "value"
 
@@ -194,7 +195,7 @@ def _tolerant(text: str, start: int, end: int, budget: Budget) -> Parsed | None:
     def open_container(is_object: bool) -> None:
         parent = stack[-1]
         deep = parent.container is None or len(stack) >= MAX_DEPTH
-        container = None if deep else ({} if is_object else [])
+        container: dict | list | None = None if deep else ({} if is_object else [])
         if container is not None:
             put(container)
         else:
@@ -215,6 +216,7 @@ def _tolerant(text: str, start: int, end: int, budget: Budget) -> Parsed | None:
             truncated = True
             break
         kind = match.lastgroup
+        assert kind is not None  # every alternative of the pattern is a named group
         token = match.group(kind)
         token_start = match.start(kind)
         pos = match.end()
@@ -356,8 +358,7 @@ def _tolerant(text: str, start: int, end: int, budget: Budget) -> Parsed | None:
             if token in _LITERALS:
                 put(_LITERALS[token])
                 continue
-            following = text[pos : pos + 1]
-            if following == "(":
+            if text[pos : pos + 1] == "(":
                 paren = _PAREN_RE.match(text, pos, end)
                 if paren:
                     pos = paren.end()
@@ -382,6 +383,7 @@ def _tolerant(text: str, start: int, end: int, budget: Budget) -> Parsed | None:
             ):
                 continue  # `Object [AxiosHeaders] {`
             bare = _BARE_VALUE_RE.match(text, token_start, end)
+            assert bare is not None  # the pattern matches the empty string too
             pos = max(pos, bare.end())
             put(bare.group().strip()[:MAX_STRING])
             continue
@@ -398,12 +400,12 @@ def _tolerant(text: str, start: int, end: int, budget: Budget) -> Parsed | None:
 
 # --- PHP print_r ------------------------------------------------------------------
 
-PRINT_R_START_RE = re.compile(
+PRINT_R_START_RE: Final = re.compile(
     r"(?m)^[ \t]*(?:Array|[A-Za-z_\\][\w\\]{0,100}[ \t]Object)[ \t]*\r?\n[ \t]*\([ \t]*\r?$"
 )
-_PRINT_R_ITEM_RE = re.compile(r"[ \t]*\[([^\]\n]{0,200})\][ \t]*=>[ \t]?([^\n]*)")
-_PRINT_R_CONTAINER_RE = re.compile(r"(?:Array|[A-Za-z_\\][\w\\]{0,100} Object)[ \t]*\r?")
-MAX_PRINT_R_LINES = 5_000
+_PRINT_R_ITEM_RE: Final = re.compile(r"[ \t]*\[([^\]\n]{0,200})\][ \t]*=>[ \t]?([^\n]*)")
+_PRINT_R_CONTAINER_RE: Final = re.compile(r"(?:Array|[A-Za-z_\\][\w\\]{0,100} Object)[ \t]*\r?")
+MAX_PRINT_R_LINES: Final = 5_000
 
 
 def parse_print_r(text: str, start: int, end: int) -> Parsed:
@@ -458,14 +460,14 @@ def _listify(root: dict) -> object:
     return root
 
 
-_SCALARS = frozenset((str, int, float, bool, type(None)))
+_SCALARS: Final = frozenset((str, int, float, bool, type(None)))
 
 
 def iter_nodes(value, limit: int = 400, max_depth: int = 12):
     """(path, dict) for the dicts in a parsed value, breadth first, bounded."""
     # Parsed values hold plain dicts and lists only (json, the tolerant reader and the print_r
     # reader build nothing else), so exact class tests stand for isinstance() here, for less.
-    queue = [((), value)]
+    queue: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
     seen = 0
     index = 0
     while index < len(queue) and seen < limit:

@@ -16,23 +16,24 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Final
 
 from rapidfuzz import fuzz, process
 
-from .catalogue import Catalogue, Entry, Form, word_trigrams
+from .catalogue import Catalogue, Entry, Form, MessageText, Template, word_trigrams
 from .jsonish import cut_truncation
 from .text import STOPWORDS, WORD_RE, clip, normalize
 
-FUZZY_CUTOFF = 84.0
-FUZZY_CANDIDATES = 24
-FUZZY_TRIGRAMS = 16
-MAX_FUZZY_POSTING = 300
-MAX_FRAGMENT_CANDIDATES = 500
-MAX_FRAGMENT_TEXTS = 8  # a fragment found in more documented messages than this identifies none
-MAX_SAME_MESSAGE = 12  # entries returned for one message documented by many providers
-MAX_MESSAGE = 2_000
+FUZZY_CUTOFF: Final = 84.0
+FUZZY_CANDIDATES: Final = 24
+FUZZY_TRIGRAMS: Final = 16
+MAX_FUZZY_POSTING: Final = 300
+MAX_FRAGMENT_CANDIDATES: Final = 500
+MAX_FRAGMENT_TEXTS: Final = 8  # a fragment found in more documented messages than this identifies none
+MAX_SAME_MESSAGE: Final = 12  # entries returned for one message documented by many providers
+MAX_MESSAGE: Final = 2_000
 
-BASE = {
+BASE: Final = {
     "exact": 0.92,
     "alias": 0.9,
     "normalized": 0.9,
@@ -43,8 +44,8 @@ BASE = {
     "start": 0.72,
 }
 
-_NUMBER_RE = re.compile(r"[-+]?\d{1,3}(?:[,\s_']\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?")
-_NUMBER_SEPARATORS_RE = re.compile(r"[,\s_']")
+_NUMBER_RE: Final = re.compile(r"[-+]?\d{1,3}(?:[,\s_']\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?")
+_NUMBER_SEPARATORS_RE: Final = re.compile(r"[,\s_']")
 
 
 @dataclass(slots=True)
@@ -55,7 +56,7 @@ class MessageMatch:
     reason: str
     params: dict = field(default_factory=dict)
     span: tuple[int, int] | None = None  # in the matched text, when known
-    form: object = None  # the Form or Template that matched, when one did
+    form: Form | Template | None = None  # the Form or Template that matched, when one did
 
 
 def match_message(
@@ -232,7 +233,7 @@ def scan_phrases(catalogue: Catalogue, words: list[str]) -> list[tuple[int, int,
     A dictionary lookup per candidate window: the first word says which lengths to try.
     """
     lengths, phrases = catalogue.phrase_lengths, catalogue.phrases
-    hits = []
+    hits: list[tuple[int, int, tuple[Form, ...]]] = []
     if lengths.keys().isdisjoint(words):
         return hits  # no word starts a documented phrase
     index, count = 0, len(words)
@@ -307,10 +308,9 @@ def contained_matches(
             inside = template_matches(catalogue, text, words, whole=False, prefer=prefer)
         for match in inside:
             if allowed is None or match.entry.provider in allowed:
-                if match.how == "contained":
-                    match.score = contained_score(
-                        match.form.literal_words + len(match.form.names), len(words)
-                    )
+                template = match.form
+                if match.how == "contained" and isinstance(template, Template):
+                    match.score = contained_score(template.literal_words + len(template.names), len(words))
                 matches.append(match)
     return matches
 
@@ -353,7 +353,7 @@ def _parts(
     candidates = [texts[i] for i in rarest if wanted <= texts[i].word_set]
     if len(candidates) > (3 if len(words) == 1 else MAX_FRAGMENT_TEXTS):
         return []  # words shared by many messages ('error', 'not found') say nothing
-    matches = []
+    matches: list[MessageMatch] = []
     for text in candidates:
         if text.is_prefix or len(text.words) < len(words) or text.norm == norm:
             continue
@@ -440,8 +440,8 @@ def _fuzzy(
     # re-ordered, so the same lengths). Both keep the candidates' order.
     texts = catalogue.texts
     low, high = _window(len(norm))
-    near: list = []
-    prefixed: list = []
+    near: list[MessageText] = []
+    prefixed: list[MessageText] = []
     for i in ranked:
         text = texts[i]
         if text.is_prefix:
@@ -460,12 +460,12 @@ def _fuzzy(
                 query, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
             ):
                 best[position] = max(best.get(position, 0.0), score)
-    scored: list[tuple[float, object]] = [(score, near[position]) for position, score in best.items()]
+    scored: list[tuple[float, MessageText]] = [(score, near[position]) for position, score in best.items()]
     for text in prefixed:
         score = fuzz.ratio(" ".join(words[: len(text.words)]), text.norm, score_cutoff=FUZZY_CUTOFF)
         if score >= FUZZY_CUTOFF:
             scored.append((score, text))
-    matches = []
+    matches: list[MessageMatch] = []
     for score, text in sorted(scored, key=lambda pair: -pair[0])[:MAX_SAME_MESSAGE]:
         confidence = round(0.5 + (score - FUZZY_CUTOFF) / (100 - FUZZY_CUTOFF) * 0.3, 3)
         reason = f"message is close to the documented '{text.pattern}' (typo-tolerant score {score:.0f})"
@@ -506,7 +506,7 @@ def _length_window(size: int) -> tuple[int, int]:
     return low, high
 
 
-_WINDOWS = tuple(_length_window(size) for size in range(1_024))
+_WINDOWS: Final = tuple(_length_window(size) for size in range(1_024))
 
 
 def _may_pass(

@@ -12,13 +12,14 @@ import re
 import re._constants as _sre  # the regex parser's own opcodes (for _run_gate)
 import re._parser as _sre_parser
 from dataclasses import dataclass
+from typing import Final
 
 from .text import ascii_lower, trie_pattern
 
-REDACTED = "[REDACTED]"
-_NO_PROVIDERS: frozenset[str] = frozenset()
+REDACTED: Final = "[REDACTED]"
+_NO_PROVIDERS: Final[frozenset[str]] = frozenset()
 
-ALWAYS_HEADERS = (
+ALWAYS_HEADERS: Final = (
     "Authorization",
     "Proxy-Authorization",
     "Cookie",
@@ -28,7 +29,7 @@ ALWAYS_HEADERS = (
     "X-Auth-Token",
     "X-Access-Token",
 )
-ALWAYS_FIELDS = (
+ALWAYS_FIELDS: Final = (
     "password",
     "passwd",
     "token",
@@ -46,7 +47,7 @@ ALWAYS_FIELDS = (
     "cookie",
 )
 # Any name ending in one of these is secret too: X-Auth-Token, csrf_token, client_secret.
-_GENERIC_WORDS = (
+_GENERIC_WORDS: Final = (
     "password",
     "passwd",
     "secret",
@@ -61,13 +62,13 @@ _GENERIC_WORDS = (
     "signature",  # request signatures (a SHA-512 of the body) let a request be replayed
     "hash",
 )
-_GENERIC_SUFFIX = r"(?:[\w.-]{0,40}?[-_.])?(?:password|passwd|secret|token|api[-_]?key|apikey|access[-_]?key|private[-_]?key|signature)"
+_GENERIC_SUFFIX: Final = r"(?:[\w.-]{0,40}?[-_.])?(?:password|passwd|secret|token|api[-_]?key|apikey|access[-_]?key|private[-_]?key|signature)"
 
-_SCHEME_RE = re.compile(r"(?:bearer|basic|token|digest|apikey|hmac\S*)[ \t]+")
-_AUTH_SCHEMES = {"bearer", "basic", "token", "digest", "apikey"}
-_CREDENTIAL_RE = re.compile(r"[ \t]+([^\s\"',;}\]]+)")
+_SCHEME_RE: Final = re.compile(r"(?:bearer|basic|token|digest|apikey|hmac\S*)[ \t]+")
+_AUTH_SCHEMES: Final = {"bearer", "basic", "token", "digest", "apikey"}
+_CREDENTIAL_RE: Final = re.compile(r"[ \t]+([^\s\"',;}\]]+)")
 # Values that are not secrets even under a secret name.
-_NOT_SECRETS = {
+_NOT_SECRETS: Final = {
     "",
     "null",
     "none",
@@ -249,8 +250,9 @@ class Redactor:
         ):
             regex, groups = self._loose
             for found in regex.finditer(text):
-                if found.end() > found.start():
-                    slug, where = groups[found.lastgroup]
+                name = found.lastgroup
+                if found.end() > found.start() and name is not None:  # (every alternative is named)
+                    slug, where = groups[name]
                     providers.add(slug)
                     spans.append((found.start(), found.end(), Redaction("api_key", where)))
 

@@ -13,15 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from typing import Final
 
 from .catalogue import Category, Entry
 from .redact import Redaction
 from .text import parse_int
 
-CONFIDENT = 0.5  # at or above this, ErrorKB stands behind a match
-MAX_SHOWN_TEXT = 20_000
+CONFIDENT: Final = 0.5  # at or above this, ErrorKB stands behind a match
+MAX_SHOWN_TEXT: Final = 20_000
 
-STRATEGY_SUMMARIES = {
+STRATEGY_SUMMARIES: Final = {
     "no": "Do not retry: the same request will fail the same way.",
     "exponential_backoff": "Retry with exponential backoff (for example 1 s, 2 s, 4 s, 8 s, then give up).",
     "wait_reset": "Wait until the rate-limit window resets, then retry.",
@@ -243,8 +244,8 @@ def build_advice(
 
 # --- details ----------------------------------------------------------------------------------
 
-_PATH_RE = re.compile(r"Path:?\s*(\$[\w.\[\]*'\"-]{0,200})", re.I)
-_QUOTED_RE = re.compile(r"'([^'\n]{1,64})'|\"([^\"\n]{1,64})\"")
+_PATH_RE: Final = re.compile(r"Path:?\s*(\$[\w.\[\]*'\"-]{0,200})", re.I)
+_QUOTED_RE: Final = re.compile(r"'([^'\n]{1,64})'|\"([^\"\n]{1,64})\"")
 
 
 def parse_details(details) -> dict | object:

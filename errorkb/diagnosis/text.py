@@ -7,12 +7,13 @@ quantifiers over overlapping character classes.
 from __future__ import annotations
 
 import re
+from typing import Final
 
-WORD_RE = re.compile(r"[^\W_]+")
-_NON_WORD_RE = re.compile(r"[\W_]+")
+WORD_RE: Final = re.compile(r"[^\W_]+")
+_NON_WORD_RE: Final = re.compile(r"[\W_]+")
 
 # Words too common to anchor anything on their own.
-STOPWORDS = frozenset(
+STOPWORDS: Final = frozenset(
     "a an and are as at be by for from has have in is it its no not of on or the this that to was with your you".split()
 )
 
@@ -22,7 +23,7 @@ def normalize(text: str) -> str:
     return _NON_WORD_RE.sub(" ", text.lower()).strip()
 
 
-_ASCII_LOWER = {code: code + 32 for code in range(65, 91)}
+_ASCII_LOWER: Final = {code: code + 32 for code in range(65, 91)}
 
 
 def ascii_lower(text: str) -> str:

@@ -122,7 +122,9 @@ def _walk(value, found: dict, seen: dict, depth: int, name: str = "") -> None:
         if isinstance(attributes, dict):
             _walk(attributes, found, seen, depth + 1)
         for cls in type(value).__mro__:
-            for slot in getattr(cls, "__slots__", ()):
+            # (a class compiled by mypyc has no __dict__ nor __slots__: it lists its attributes
+            # in __mypyc_attrs__)
+            for slot in (*getattr(cls, "__slots__", ()), *getattr(cls, "__mypyc_attrs__", ())):
                 if hasattr(value, slot):
                     _walk(getattr(value, slot), found, seen, depth + 1, slot)
 
