@@ -7,7 +7,7 @@ WORKERS ?= 4
 MANAGE := $(BIN)/python manage.py
 STAMPS := .stamps
 
-.PHONY: serve test test-sqlite test-postgres setup browser postgres bench soak lint migrations-check clean
+.PHONY: serve test test-sqlite test-postgres setup engine browser postgres bench soak lint migrations-check clean
 
 # The venv is rebuilt only when a requirements file changes.
 $(STAMPS)/venv: requirements.txt requirements-dev.txt
@@ -16,8 +16,17 @@ $(STAMPS)/venv: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
+# The diagnosis engine compiled by mypyc into .build/engine (errorkb/diagnosis/compiled.py).
+# Where it cannot be compiled, the engine runs as plain Python and this says why.
+ENGINE_SOURCES := $(filter-out %/__init__.py %/compiled.py,$(wildcard errorkb/diagnosis/*.py))
+$(STAMPS)/engine: $(STAMPS)/venv $(ENGINE_SOURCES) pyproject.toml scripts/build_engine.py
+	$(BIN)/python scripts/build_engine.py
+	@touch $@
+
+engine: $(STAMPS)/engine
+
 # Migrate, load the catalogue (never overwriting curated rows), collect static files.
-setup: $(STAMPS)/venv
+setup: $(STAMPS)/venv $(STAMPS)/engine
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) sync_catalogue
 	$(MANAGE) collectstatic --no-input -v 0
@@ -44,11 +53,14 @@ test: setup browser
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-test-sqlite: $(STAMPS)/venv
+# The suite runs the engine as served (compiled, where it could be); its own tests run
+# once more as plain Python, the fallback, so both stay right.
+test-sqlite: $(STAMPS)/venv $(STAMPS)/engine
 	$(MANAGE) makemigrations --check --dry-run -v 0
 	$(BIN)/pytest -n 2 -q
+	ERRORKB_PURE_ENGINE=1 $(BIN)/pytest -n 2 -q tests/diagnosis
 
-test-postgres: $(STAMPS)/venv
+test-postgres: $(STAMPS)/venv $(STAMPS)/engine
 	@if bash scripts/postgres.sh start; then \
 		DATABASE_URL="$$(bash scripts/postgres.sh url)" DJANGO_SECRET_KEY=test-only $(BIN)/pytest -n 2 -q -m "not browser"; \
 	else echo "SKIPPED: the PostgreSQL run (PostgreSQL could not be installed or started here)"; fi
@@ -62,10 +74,10 @@ soak: setup
 	ERRORKB_RATE_LIMITS=off $(BIN)/python bench/soak.py
 
 lint: $(STAMPS)/venv
-	$(BIN)/ruff check errorkb tests bench
+	$(BIN)/ruff check errorkb tests bench scripts
 
 migrations-check: $(STAMPS)/venv
 	$(MANAGE) makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) $(STAMPS) staticfiles
+	rm -rf $(VENV) $(STAMPS) staticfiles .build

@@ -159,8 +159,13 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7, help="Runs per paste; the best is kept (default 7).")
     options = parser.parse_args()
 
-    from errorkb.diagnosis import diagnose
+    from errorkb.diagnosis import COMPILED, diagnose
 
+    print(
+        "engine: compiled by mypyc (.build/engine)"
+        if COMPILED
+        else "engine: plain Python (no fresh compiled build, or ERRORKB_PURE_ENGINE is set)"
+    )
     cases = json.loads(CORPUS.read_text())
     if options.catalogue:
         snapshot = json.loads(options.catalogue.read_text(encoding="utf-8"))

@@ -353,6 +353,8 @@ def engine_benchmark(env: dict, synthetic: Path) -> None:
     for line in verdicts:
         label, _, verdict = line.partition(": ")
         targets.append(f"TARGET {label}: {verdict}")
+    say("  real catalogue, the plain-Python engine (the fallback where nothing can be compiled; no target):")
+    engine_run({**env, "ERRORKB_PURE_ENGINE": "1"})
     say(f"  synthetic catalogue ({synthetic.name}):")
     scaled, _ = engine_run(env, "--catalogue", str(synthetic))
     if real is None or scaled is None:

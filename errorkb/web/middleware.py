@@ -13,11 +13,11 @@ from django.conf import settings
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
-from django.middleware import csrf
 from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.core.handlers.exception import response_for_exception
 from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
+from django.middleware import csrf
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils.html import escape

@@ -146,7 +146,9 @@ def test_batch_refuses_more_than_its_bound(client, settings):
 # A JSON call without a token is answered without DRF's Request (Diagnose.direct_answer);
 # a text/plain paste always goes through DRF. The two must give the same answer.
 CORPUS = json.loads((Path(__file__).parent.parent / "diagnosis" / "corpus" / "cases.json").read_text())
-UNHINTED = [case for case in CORPUS if case["text"] and not case.get("provider") and not case.get("http_status")]
+UNHINTED = [
+    case for case in CORPUS if case["text"] and not case.get("provider") and not case.get("http_status")
+]
 
 
 @pytest.mark.parametrize("case", UNHINTED[::7], ids=lambda case: case["id"])

@@ -1,0 +1,54 @@
+"""The compiled engine is used only when it was built from the sources beside it."""
+
+import logging
+
+import pytest
+
+import errorkb.diagnosis.engine
+from errorkb.diagnosis import compiled
+
+
+@pytest.fixture
+def build(tmp_path, monkeypatch):
+    monkeypatch.delenv("ERRORKB_PURE_ENGINE", raising=False)
+    return tmp_path
+
+
+def test_a_build_of_these_sources_goes_ahead_of_them(build):
+    (build / compiled.DIGEST_FILE).write_text(compiled.sources_digest() + "\n")
+    path = ["/src/errorkb/diagnosis"]
+    assert compiled.prefer_build(path, build) is True
+    assert path == [str(build / "errorkb" / "diagnosis"), "/src/errorkb/diagnosis"]
+
+
+def test_a_build_of_other_sources_is_not_used_and_says_so(build, caplog):
+    (build / compiled.DIGEST_FILE).write_text("0" * 64 + "\n")
+    path = ["/src/errorkb/diagnosis"]
+    with caplog.at_level(logging.WARNING, logger="errorkb"):
+        assert compiled.prefer_build(path, build) is False
+    assert path == ["/src/errorkb/diagnosis"]
+    assert "make engine" in caplog.text
+
+
+def test_no_build_means_plain_python_quietly(build, caplog):
+    with caplog.at_level(logging.WARNING, logger="errorkb"):
+        assert compiled.fresh_build(build / "never-built") is None
+    assert caplog.text == ""
+
+
+def test_plain_python_can_be_asked_for(build, monkeypatch):
+    (build / compiled.DIGEST_FILE).write_text(compiled.sources_digest())
+    monkeypatch.setenv("ERRORKB_PURE_ENGINE", "1")
+    assert compiled.fresh_build(build) is None
+
+
+def test_every_engine_module_but_the_chooser_is_compiled():
+    names = {path.name for path in compiled.compiled_sources()}
+    assert "engine.py" in names and "extract.py" in names
+    assert not names & {"__init__.py", "compiled.py"}
+
+
+def test_the_engine_in_use_is_the_build_exactly_when_a_fresh_one_exists():
+    # After `make engine` (every `make test`) this is the compiled engine; with
+    # ERRORKB_PURE_ENGINE=1, or where nothing could be compiled, plain Python.
+    assert compiled.is_compiled(errorkb.diagnosis.engine) == (compiled.fresh_build() is not None)
