@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.db import connections, models
 from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
@@ -26,7 +27,6 @@ class CategoryQuerySet(models.QuerySet):
 
 # The full-text index of code, title, message and description (migration 0002).
 SQLITE_SEARCH_TABLE = "catalogue_errorentry_fts"
-SQLITE_COUNT_SQL = f"SELECT COUNT(*) FROM {SQLITE_SEARCH_TABLE} WHERE {SQLITE_SEARCH_TABLE} MATCH %s"
 # How search results are ordered: by rank (search()), then as the catalogue lists them.
 SEARCH_ORDER = ("rank", "provider__order", "code")
 # The columns of the GIN index's expression (migration 0002), in its order.
@@ -115,7 +115,8 @@ class ErrorEntryQuerySet(models.QuerySet):
             return self.none()
         status = int(query) if query.isdigit() and len(query) <= 5 else None
         text_match = self._matching(words)
-        rank_cases = [When(code__iexact=query, then=Value(0))]
+        exact_code = When(code__iexact=query, then=Value(0))
+        rank_cases = [exact_code]
         if status is not None:
             rank_cases += [
                 When(http_status=status, then=Value(1)),
@@ -128,53 +129,41 @@ class ErrorEntryQuerySet(models.QuerySet):
         rank = Case(*rank_cases, default=Value(5), output_field=IntegerField())
         condition = text_match if status is None else text_match | Q(http_status=status)
         results = self.filter(condition).annotate(rank=rank).order_by(*SEARCH_ORDER)
+        conditions = len(results.query.where.children)
         if status is not None:
             # The entries with the status rank 0 or 1 from their code alone: their ids
             # come from the (http_status, provider, code) index, not their rows.
             by_status = self.filter(http_status=status).annotate(
-                rank=Case(
-                    When(code__iexact=query, then=Value(0)), default=Value(1), output_field=IntegerField()
-                )
+                rank=Case(exact_code, default=Value(1), output_field=IntegerField())
             )
             by_text = self.filter(text_match).exclude(http_status=status).annotate(rank=rank)
-            # Kept on the Query: Django copies a Query's attributes into every clone (a
-            # slice, a prefetch, a filter), so the page that is finally read still has
-            # them; the count of conditions tells whether a filter came after.
-            results.query.ranked_parts = (by_status, by_text, len(results.query.where.children))
+            results.query.search_plan = SearchPlan(conditions, by_status=by_status, by_text=by_text)
             results._iterable_class = SearchPageIterable
         elif connections[self.db].vendor == "postgresql":
             results._iterable_class = SearchPageIterable
         elif connections[self.db].vendor == "sqlite" and not self.query.where.children:
             # Words searched in all entries: counted from the FTS5 index alone (see count()).
-            # Kept on the Query as ranked_parts is, with the count of conditions.
-            conditions = len(results.query.where.children)
-            results.query.fts_count = (SQLITE_COUNT_SQL, [sqlite_match(words)], conditions)
+            results.query.search_plan = SearchPlan(conditions, fts_match=sqlite_match(words))
         return results
 
     def count(self) -> int:
-        if self._result_cache is not None or self.query.is_sliced:
+        plan = search_plan(self.query)
+        if plan is None or self._result_cache is not None or self.query.is_sliced:
             return super().count()
+        if plan.by_status is not None:
+            # A bare status search counts its two parts (SearchPageIterable): each from
+            # one index, where the OR of both made PostgreSQL visit every matching row.
+            return plan.by_status.count() + plan.by_text.count()
         # Words searched in all entries, on SQLite: the index's own count. Each match
         # looked up in the entries' table cost ~2.5 us: 'expired' (2,964 of 100k)
         # 7.6 -> 0.5 ms. The FTS5 table holds exactly the entries' rows (its triggers,
         # migration 0002), so the two counts are the same.
-        query = self.query
-        fts_count = getattr(query, "fts_count", None)
-        if (
-            fts_count is not None
-            and fts_count[2] == len(query.where.children)  # not filtered since
-            and not (query.combinator or query.distinct or query.group_by)  # still a count of entries
-        ):
-            with connections[self.db].cursor() as cursor:
-                cursor.execute(fts_count[0], fts_count[1])
-                return cursor.fetchone()[0]
-        # A bare status search counts its two parts (SearchPageIterable): each from
-        # one index, where the OR of both made PostgreSQL visit every matching row.
-        parts = ranked_parts(self.query)
-        if parts is None:
-            return super().count()
-        by_status, by_text = parts
-        return by_status.count() + by_text.count()
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {SQLITE_SEARCH_TABLE} WHERE {SQLITE_SEARCH_TABLE} MATCH %s",
+                [plan.fts_match],
+            )
+            return cursor.fetchone()[0]
 
     def _matching(self, words: list[str]) -> Q:
         """Entries holding the words, found through the full-text index.
@@ -217,19 +206,46 @@ def sqlite_match(words: list[str]) -> str:
     return " ".join([*(f'"{word}"' for word in words[:-1]), f'"{words[-1]}"*'])
 
 
-def ranked_parts(query) -> tuple[ErrorEntryQuerySet, ErrorEntryQuerySet] | None:
-    """The two parts of a bare status search (search()), if the query is still that search."""
-    parts = getattr(query, "ranked_parts", None)
-    if parts is None or parts[2] != len(query.where.children):
-        return None  # not such a search, or filtered again since: the parts no longer describe it
-    return parts[0], parts[1]
+@dataclass(frozen=True)
+class SearchPlan:
+    """How search() planned its results, kept on their Query.
+
+    Django copies a Query's attributes into every clone (a slice, a prefetch, a
+    filter), so the page that is finally read or counted still carries the plan.
+    It holds only while the Query is still the search it planned (search_plan()).
+    Exactly one of the two kinds is set:
+    - a bare status search: its two parts, the entries with the status and the
+      other text matches, ranked together (SearchPageIterable) and counted apart;
+    - a word search of all entries on SQLite: its FTS5 query, counted from the index.
+    """
+
+    conditions: int  # how many conditions search() left on the Query
+    by_status: ErrorEntryQuerySet | None = None
+    by_text: ErrorEntryQuerySet | None = None
+    fts_match: str | None = None
 
 
-def _union_ids(query, by_status, by_text) -> list:
+def search_plan(query) -> SearchPlan | None:
+    """search()'s plan for these results, or None if there is none or it no longer describes them."""
+    plan = getattr(query, "search_plan", None)
+    if (
+        plan is None
+        or plan.conditions != len(query.where.children)  # filtered again since
+        or query.combinator
+        or query.distinct
+        or query.group_by  # no longer a list of entries
+    ):
+        return None
+    return plan
+
+
+def _union_ids(query, plan: SearchPlan) -> list:
     """The ids of a slice of a bare status search: its two parts ranked together (SearchPageIterable)."""
     columns = ("pk", *SEARCH_ORDER)
     ranked = (
-        by_status.order_by().values_list(*columns).union(by_text.order_by().values_list(*columns), all=True)
+        plan.by_status.order_by()
+        .values_list(*columns)
+        .union(plan.by_text.order_by().values_list(*columns), all=True)
     )
     return [row[0] for row in ranked.order_by(*SEARCH_ORDER)[query.low_mark : query.high_mark]]
 
@@ -245,9 +261,9 @@ def page_ids(queryset) -> list:
     query = queryset.query
     if query.is_empty():
         return []
-    parts = ranked_parts(query)
-    if parts is not None and query.is_sliced:
-        return _union_ids(query, *parts)
+    plan = search_plan(query)
+    if plan is not None and plan.by_status is not None and query.is_sliced:
+        return _union_ids(query, plan)
     return list(queryset.prefetch_related(None).values_list("pk", flat=True))
 
 
@@ -259,7 +275,7 @@ class SearchPageIterable(ModelIterable):
     match went through the sort.
 
     - A search for a number that is an HTTP status ranks the union of two parts
-      (search()'s `ranked_parts`): the entries with that status, ranked from the
+      (search()'s SearchPlan): the entries with that status, ranked from the
       (http_status, provider, code) index alone, and the other text matches, few.
       `429` at 100k on SQLite: 21 -> 4 ms.
     - Any other search on PostgreSQL ranks its ids in a subquery with the page's
@@ -276,14 +292,14 @@ class SearchPageIterable(ModelIterable):
         if not query.is_sliced or query.is_empty():
             yield from super().__iter__()
             return
-        parts = ranked_parts(query)
-        if parts is None:
+        plan = search_plan(query)
+        if plan is None or plan.by_status is None:
             if connections[queryset.db].vendor != "postgresql":
                 yield from super().__iter__()  # a status search filtered after search(), on SQLite
             else:
                 yield from self._rows(queryset, queryset.values("pk"), ordered=True)
             return
-        ids = _union_ids(query, *parts)
+        ids = _union_ids(query, plan)
         by_id = {entry.pk: entry for entry in self._rows(queryset, ids, ordered=False)}
         yield from (by_id[pk] for pk in ids if pk in by_id)
 
