@@ -53,13 +53,6 @@ class ProviderSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(provider.get_absolute_url())
 
 
-def absolute_url(request, entry) -> str:
-    """The entry's page; without a request (the per-process cache of serialized entries)
-    the URL stays relative, and the view makes it absolute for each caller."""
-    url = entry.get_absolute_url()
-    return request.build_absolute_uri(url) if request is not None else url
-
-
 class RelatedEntrySerializer(serializers.ModelSerializer):
     provider = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     url = serializers.SerializerMethodField()
@@ -69,7 +62,7 @@ class RelatedEntrySerializer(serializers.ModelSerializer):
         fields = ["provider", "code", "title", "url"]
 
     def get_url(self, entry) -> str:
-        return absolute_url(self.context.get("request"), entry)
+        return entry_url(self.context.get("request"), entry.provider.slug, entry.code)
 
 
 class ErrorEntrySerializer(RelatedEntrySerializer):
@@ -218,7 +211,11 @@ def represent(values: dict, related: list[tuple[str, str, str]], request) -> dic
 
 
 def entry_url(request, provider: str, code: str) -> str:
-    """An entry's page (ErrorEntry.get_absolute_url), absolute with a request (see absolute_url)."""
+    """An entry's page (ErrorEntry.get_absolute_url, from the two values it is made of).
+
+    Without a request (the per-process cache of serialized entries) the URL stays
+    relative, and the view makes it absolute for each caller.
+    """
     url = reverse("web:error", args=[provider, code])
     return request.build_absolute_uri(url) if request is not None else url
 

@@ -137,8 +137,9 @@ def page_not_found(request, exception=None):
 def server_error(request):
     """handler500: the error page; for the API, the problem answer DRF's handler would give.
 
-    Tooling never gets HTML: an API call that fails outside DRF's dispatch (Diagnose's
-    direct answer, a middleware) is a problem+json 500 too.
+    Tooling never gets HTML: an API call that fails outside a view's own handling (in
+    a middleware, say) is a problem+json 500 too. Diagnose's direct answer hands a
+    crash back to DRF, whose handler answers it.
     """
     if request.path.startswith("/api/"):
         return problem_response(request, 500, SERVER_ERROR_DETAIL)
