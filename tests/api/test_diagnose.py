@@ -145,6 +145,23 @@ def test_batch_refuses_more_than_its_bound(client, settings):
 
 # A JSON call without a token is answered without DRF's Request (Diagnose.direct_answer);
 # a text/plain paste always goes through DRF. The two must give the same answer.
+
+
+def record_direct_answers(monkeypatch) -> list[bool]:
+    """Whether each diagnose call was answered directly (True) or handed to DRF (False)."""
+    from errorkb.api.views import Diagnose
+
+    answered, direct_answer = [], Diagnose.direct_answer
+
+    def recording(view, request):
+        response = direct_answer(view, request)
+        answered.append(response is not None)
+        return response
+
+    monkeypatch.setattr(Diagnose, "direct_answer", recording)
+    return answered
+
+
 CORPUS = json.loads((Path(__file__).parent.parent / "diagnosis" / "corpus" / "cases.json").read_text())
 UNHINTED = [
     case for case in CORPUS if case["text"] and not case.get("provider") and not case.get("http_status")
@@ -152,10 +169,12 @@ UNHINTED = [
 
 
 @pytest.mark.parametrize("case", UNHINTED[::7], ids=lambda case: case["id"])
-def test_a_json_call_answers_what_the_same_paste_as_text_does(client, case, settings):
+def test_a_json_call_answers_what_the_same_paste_as_text_does(client, case, settings, monkeypatch):
     settings.ERRORKB_RATE_LIMITS = None  # two calls for each of many cases
+    answered_directly = record_direct_answers(monkeypatch)
     direct = post(client, {"body": case["text"]})
     through_drf = client.post("/api/v1/diagnose", case["text"].encode(), content_type="text/plain")
+    assert answered_directly == [True, False]  # the comparison is of the two paths
     assert direct.status_code == through_drf.status_code == 200
     assert direct.json() == through_drf.json()
     for header in ("Content-Type", "Content-Security-Policy", "X-Content-Type-Options"):
@@ -163,13 +182,15 @@ def test_a_json_call_answers_what_the_same_paste_as_text_does(client, case, sett
     assert "Allow" not in direct and "Allow" not in through_drf
 
 
-def test_a_token_call_is_answered_the_same_as_an_anonymous_one(client, django_user_model):
+def test_a_token_call_is_answered_the_same_as_an_anonymous_one(client, django_user_model, monkeypatch):
     from rest_framework.authtoken.models import Token
 
     token = Token.objects.create(user=django_user_model.objects.create_user("ci"))
     payload = {"body": "Rate limit exceeded", "provider": "RukkyHub", "http_status": 429}
+    answered_directly = record_direct_answers(monkeypatch)
     anonymous = post(client, payload)
     with_token = post(client, payload, HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    assert answered_directly == [True, False]
     assert anonymous.status_code == with_token.status_code == 200
     assert anonymous.json() == with_token.json()
 
@@ -184,9 +205,11 @@ def test_a_token_call_is_answered_the_same_as_an_anonymous_one(client, django_us
         b"[]",
     ],
 )
-def test_a_json_body_it_cannot_take_is_a_400_problem(client, raw, settings):
+def test_a_json_body_it_cannot_take_is_a_400_problem(client, raw, settings, monkeypatch):
     settings.ERRORKB_RATE_LIMITS = None
+    answered_directly = record_direct_answers(monkeypatch)
     response = client.post("/api/v1/diagnose", raw, content_type="application/json")
+    assert answered_directly == [False]  # DRF words the 400
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["detail"]
