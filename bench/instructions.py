@@ -2,7 +2,7 @@
 
 Requests/s on this shared 2-core machine move by 10-25% between identical rounds,
 more than most changes to the request path are worth. Callgrind counts the
-instructions the process executes instead: the same count on every run, whatever
+instructions the process executes instead: within 1% from run to run, whatever
 else the machine is doing (PYTHONHASHSEED is fixed so dicts lay out the same).
 Each request is called in-process (bench/inprocess.py's WSGI environ, no server,
 no sockets): the figure is the application's own cost, without gunicorn's.

@@ -327,7 +327,7 @@ def run_script(env: dict, script: Path, *args: str, indent: str = "  ") -> subpr
 
 
 def instruction_counts(env: dict) -> None:
-    """bench/instructions.py: the same paths in-process, counted in instructions (the same every run)."""
+    """bench/instructions.py: the same paths in-process, counted in instructions (within 1% from run to run)."""
     say("== Instructions per request (callgrind, in-process: no server, and no noise)")
     run_script(env, ROOT / "bench" / "instructions.py")
 

@@ -1,7 +1,7 @@
 """The engine compiled by mypyc, used when it was built from the sources beside it.
 
 `make engine` (scripts/build_engine.py) compiles the engine's modules into
-.build/engine/: about 2.4x faster per paste than the interpreter. The build is
+.build/engine/: 2.2-2.5x faster per paste than the interpreter (make bench). The build is
 kept out of the source tree on purpose: Python always imports a compiled
 module ahead of the .py beside it, so an edited source would be silently
 ignored. Here the build is put in front of the package's path only if it was
