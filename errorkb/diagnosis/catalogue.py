@@ -197,8 +197,8 @@ class Catalogue:
         self.version = snapshot.get("version") or 0
         self._build_providers(snapshot.get("providers") or [], problems)
         self._build_categories(snapshot.get("categories") or [])
-        self._build_entries(snapshot.get("entries") or [], problems)
-        self._build_message_indexes(problems)
+        raw_forms = self._build_entries(snapshot.get("entries") or [], problems)
+        self._build_message_indexes(raw_forms, problems)
         self._build_envelope_indexes()
         self._build_scanners()
         self.problems = tuple(problems)
@@ -266,7 +266,7 @@ class Catalogue:
 
     def _build_categories(self, rows: list[dict]) -> None:
         self.category_by_key: dict[tuple[str, str], Category] = {}
-        ranged: dict[str, list[tuple[int, Category]]] = defaultdict(list)
+        ranged: dict[str, list[tuple[int, int, Category]]] = defaultdict(list)
         for row in rows:
             provider, slug = row.get("provider"), row.get("slug")
             if provider not in self.providers or not slug:
@@ -281,14 +281,15 @@ class Catalogue:
             )
             self.category_by_key[(provider, category.slug)] = category
             if category.start is not None and category.end is not None:
-                ranged[provider].append((category.start, category))
-        by_start = {p: sorted(pairs, key=lambda pair: pair[0]) for p, pairs in ranged.items()}
-        self._ranges = {p: [c for _, c in pairs] for p, pairs in by_start.items()}
-        self._range_starts = {p: [start for start, _ in pairs] for p, pairs in by_start.items()}
+                ranged[provider].append((category.start, category.end, category))
+        # Each provider's (start, end, category), by start; the starts alone for bisect.
+        self._ranges = {p: sorted(spans, key=lambda span: span[0]) for p, spans in ranged.items()}
+        self._range_starts = {p: [span[0] for span in spans] for p, spans in self._ranges.items()}
 
-    def _build_entries(self, rows: list[dict], problems: list[str]) -> None:
+    def _build_entries(self, rows: list[dict], problems: list[str]) -> list[tuple[Entry, list]]:
+        """Entries and their indexes by code and status; returns each entry's match_forms as given."""
         entries = []
-        self._raw_forms = []
+        raw_forms: list[tuple[Entry, list]] = []
         for row in rows:
             slug = row.get("provider")
             provider = self.providers.get(slug) if isinstance(slug, str) else None
@@ -314,7 +315,7 @@ class Catalogue:
             )
             entries.append(entry)
             forms = row.get("match_forms")
-            self._raw_forms.append((entry, forms if isinstance(forms, list) else []))
+            raw_forms.append((entry, forms if isinstance(forms, list) else []))
         self.entries = tuple(entries)
         self.by_key = {e.key: e for e in entries}
         codes: dict[str, list[Entry]] = defaultdict(list)
@@ -336,12 +337,13 @@ class Catalogue:
         self.codes = {k: tuple(v) for k, v in codes.items()}
         self.status_entries = {k: tuple(v) for k, v in statuses.items()}
         self.documented_by_status = {k: tuple(v) for k, v in documented.items()}
+        return raw_forms
 
-    def _build_message_indexes(self, problems: list[str]) -> None:
+    def _build_message_indexes(self, raw_forms: list[tuple[Entry, list]], problems: list[str]) -> None:
         forms: list[Form] = []
         shapes: dict[str, tuple[str, tuple[str, ...]]] = {}
         templates: list[tuple[Entry, str]] = []
-        for entry, match_forms in self._raw_forms:
+        for entry, match_forms in raw_forms:
             if entry.message and entry.kind != "http_status":
                 if _PLACEHOLDER_RE.search(entry.message):
                     templates.append((entry, entry.message))
@@ -357,7 +359,6 @@ class Catalogue:
                     templates.append((entry, pattern))
                 elif kind in ("alias", "prefix"):
                     forms.append(_form(entry, kind, pattern, shapes))
-        self._raw_forms = []  # (needed only while building: dropped, not kept for the catalogue's life)
         forms = [f for f in forms if f.norm]
         self.forms = tuple(forms)
         self.longest_message = max((len(f.norm) for f in forms), default=0)
@@ -611,9 +612,8 @@ class Catalogue:
         index = bisect.bisect_right(starts, number) - 1
         if index < 0:
             return None
-        category = self._ranges[provider][index]
-        start, end = category.start, category.end  # (never None in _ranges)
-        return category if start is not None and end is not None and start <= number <= end else None
+        _, end, category = self._ranges[provider][index]
+        return category if number <= end else None  # (its start <= number: bisect)
 
     def in_order(self, slugs) -> list[str]:
         """The slugs of a set in the catalogue's provider order (the same in every process)."""
