@@ -20,6 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# Importing compiled.py runs the package's __init__: as plain Python, so an old build is
+# neither loaded nor warned about while a new one is made.
+os.environ["ERRORKB_PURE_ENGINE"] = "1"
 
 from errorkb.diagnosis.compiled import BUILD, DIGEST_FILE, compiled_sources, sources_digest  # noqa: E402
 

@@ -18,6 +18,7 @@ import hashlib
 import logging
 import os
 import sys
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -73,5 +74,5 @@ def prefer_build(package_path: list[str], build: Path = BUILD) -> bool:
 
 
 def is_compiled(module) -> bool:
-    """Whether an engine module was loaded from the compiled build."""
-    return not str(getattr(module, "__file__", "")).endswith(".py")
+    """Whether an engine module was loaded from the compiled build (an extension module)."""
+    return (getattr(module, "__file__", None) or "").endswith(tuple(EXTENSION_SUFFIXES))

@@ -1,6 +1,8 @@
 """The compiled engine is used only when it was built from the sources beside it."""
 
+import importlib
 import logging
+import sys
 
 import pytest
 
@@ -11,6 +13,7 @@ from errorkb.diagnosis import compiled
 @pytest.fixture
 def build(tmp_path, monkeypatch):
     monkeypatch.delenv("ERRORKB_PURE_ENGINE", raising=False)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # prefer_build may add the build to it
     return tmp_path
 
 
@@ -52,3 +55,12 @@ def test_the_engine_in_use_is_the_build_exactly_when_a_fresh_one_exists():
     # After `make engine` (every `make test`) this is the compiled engine; with
     # ERRORKB_PURE_ENGINE=1, or where nothing could be compiled, plain Python.
     assert compiled.is_compiled(errorkb.diagnosis.engine) == (compiled.fresh_build() is not None)
+    # Every module, not the engine alone: a partial build would mix the two.
+    for path in compiled.compiled_sources():
+        module = importlib.import_module(f"errorkb.diagnosis.{path.stem}")
+        assert compiled.is_compiled(module) == errorkb.diagnosis.COMPILED, path.name
+
+
+def test_a_plain_python_module_is_not_taken_for_a_compiled_one():
+    assert not compiled.is_compiled(compiled)  # compiled.py itself is never compiled
+    assert not compiled.is_compiled(sys)  # a built-in module has no file at all
