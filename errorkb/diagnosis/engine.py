@@ -13,7 +13,7 @@ How it decides, per error found in the paste:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from .catalogue import Catalogue, Category, Entry, Form
@@ -65,17 +65,31 @@ class ProviderUnknown(ValueError):
         super().__init__(f"Unknown provider {hint!r}; valid providers: {', '.join(slugs) or '(none)'}.")
 
 
-@dataclass(slots=True)
+# The classes built for every paste write out their __init__ (init=False): see compiled.py.
+
+
+@dataclass(slots=True, init=False)
 class _Candidate:
     entry: Entry
-    code_score: float = 0.0
-    message_score: float = 0.0
-    other_score: float = 0.0
-    reasons: list[str] = field(default_factory=list)
-    params: dict = field(default_factory=dict)
-    adjust: float = 0.0
-    factor: float = 1.0
-    cap: float = 1.0
+    code_score: float
+    message_score: float
+    other_score: float
+    reasons: list[str]
+    params: dict
+    adjust: float
+    factor: float
+    cap: float
+
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
+        self.code_score = 0.0
+        self.message_score = 0.0
+        self.other_score = 0.0
+        self.reasons = []
+        self.params = {}
+        self.adjust = 0.0
+        self.factor = 1.0
+        self.cap = 1.0
 
     @property
     def score(self) -> float:
@@ -90,7 +104,7 @@ class _Candidate:
             self.reasons.append(text)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class _UnitResult:
     unit: Unit
     matches: list[Match]
@@ -100,6 +114,26 @@ class _UnitResult:
     provider: str | None
     status: int | None
     context: dict
+
+    def __init__(
+        self,
+        unit: Unit,
+        matches: list[Match],
+        ambiguous: bool,
+        category: Category | None,
+        unlisted_code: str | None,
+        provider: str | None,
+        status: int | None,
+        context: dict,
+    ) -> None:
+        self.unit = unit
+        self.matches = matches
+        self.ambiguous = ambiguous
+        self.category = category
+        self.unlisted_code = unlisted_code
+        self.provider = provider
+        self.status = status
+        self.context = context
 
 
 def diagnose(

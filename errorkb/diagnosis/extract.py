@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from .catalogue import STATUS_KEYS, Catalogue, Entry, Form, Template
@@ -54,25 +54,56 @@ _ESCAPED_OBJECT_RE: Final = re.compile(r"\{[ \t]*\\+\"")
 _LEAD_WORD_RE: Final = re.compile(r"[\w-]{1,200}")
 
 
-@dataclass(slots=True)
+# The classes built for every paste write out their __init__ (init=False): see compiled.py.
+
+
+@dataclass(slots=True, init=False)
 class CodeEvidence:
     value: str
     source: str  # envelope | key | phrase | bare
     label: str
-    providers: frozenset[str] = frozenset()  # the providers whose envelope put it there; empty = any
-    span: tuple[int, int] | None = None
+    providers: frozenset[str]  # the providers whose envelope put it there; empty = any
+    span: tuple[int, int] | None
+
+    def __init__(
+        self,
+        value: str,
+        source: str,
+        label: str,
+        providers: frozenset[str] = frozenset(),
+        span: tuple[int, int] | None = None,
+    ) -> None:
+        self.value = value
+        self.source = source
+        self.label = label
+        self.providers = providers
+        self.span = span
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class MessageEvidence:
     text: str
     source: str  # envelope | key | field | paste
     label: str
-    providers: frozenset[str] = frozenset()
-    span: tuple[int, int] | None = None
+    providers: frozenset[str]
+    span: tuple[int, int] | None
+
+    def __init__(
+        self,
+        text: str,
+        source: str,
+        label: str,
+        providers: frozenset[str] = frozenset(),
+        span: tuple[int, int] | None = None,
+    ) -> None:
+        self.text = text
+        self.source = source
+        self.label = label
+        self.providers = providers
+        self.span = span
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class PhraseEvidence:
     entry: Entry
     form: Form | Template
@@ -81,25 +112,58 @@ class PhraseEvidence:
     params: dict
     span: tuple[int, int] | None
 
+    def __init__(
+        self,
+        entry: Entry,
+        form: Form | Template,
+        how: str,
+        reason: str,
+        params: dict,
+        span: tuple[int, int] | None,
+    ) -> None:
+        self.entry = entry
+        self.form = form
+        self.how = how
+        self.reason = reason
+        self.params = params
+        self.span = span
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Unit:
     start: int
     end: int
     kind: str  # body | line | paste
-    codes: list[CodeEvidence] = field(default_factory=list)
-    messages: list[MessageEvidence] = field(default_factory=list)
-    phrases: list[PhraseEvidence] = field(default_factory=list)
-    field_errors: dict = field(default_factory=dict)
-    context: dict = field(default_factory=dict)
-    provider_reasons: dict[str, str] = field(default_factory=dict)
+    codes: list[CodeEvidence]
+    messages: list[MessageEvidence]
+    phrases: list[PhraseEvidence]
+    field_errors: dict
+    context: dict
+    provider_reasons: dict[str, str]
     # Providers whose envelope put the field errors where they were found.
-    field_error_providers: frozenset[str] = frozenset()
-    status: int | None = None
-    status_label: str = ""
-    rate_limit: dict = field(default_factory=dict)
-    date: str | None = None
-    line: int = 0
+    field_error_providers: frozenset[str]
+    status: int | None
+    status_label: str
+    rate_limit: dict
+    date: str | None
+    line: int
+
+    def __init__(self, start: int, end: int, kind: str) -> None:
+        self.start = start
+        self.end = end
+        self.kind = kind
+        self.codes = []
+        self.messages = []
+        self.phrases = []
+        self.field_errors = {}
+        self.context = {}
+        self.provider_reasons = {}
+        self.rate_limit = {}
+        self.field_error_providers = frozenset()
+        self.status = None
+        self.status_label = ""
+        self.date = None
+        self.line = 0
 
     @property
     def has_evidence(self) -> bool:
@@ -118,15 +182,33 @@ class Unit:
             self.provider_reasons.setdefault(key, value)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Extraction:
     units: list[Unit]
     statuses: list[tuple[int, int, str]]  # (offset, status, label)
     hosts: list[tuple[int, str, tuple[str, ...]]]  # (offset, host, providers)
     rate_limit: list[tuple[int, str, str]]
     dates: list[tuple[int, str]]
-    named: tuple[str, ...] = ()  # providers the text names ('123hub error 7002')
-    truncated: bool = False  # stopped early: too many errors
+    named: tuple[str, ...]  # providers the text names ('123hub error 7002')
+    truncated: bool  # stopped early: too many errors
+
+    def __init__(
+        self,
+        units: list[Unit],
+        statuses: list[tuple[int, int, str]],
+        hosts: list[tuple[int, str, tuple[str, ...]]],
+        rate_limit: list[tuple[int, str, str]],
+        dates: list[tuple[int, str]],
+        named: tuple[str, ...] = (),
+        truncated: bool = False,
+    ) -> None:
+        self.units = units
+        self.statuses = statuses
+        self.hosts = hosts
+        self.rate_limit = rate_limit
+        self.dates = dates
+        self.named = named
+        self.truncated = truncated
 
 
 # --- scanners, compiled once per catalogue ------------------------------------------------

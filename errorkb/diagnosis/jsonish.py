@@ -69,13 +69,22 @@ _SIMPLE_ESCAPES: Final = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f",
 _PHP_TYPES: Final = {"string", "int", "float", "double", "bool", "array", "object", "resource"}
 
 
-@dataclass
+@dataclass(init=False)
 class Parsed:
+    """(Its __init__ written out, as built for every paste: see compiled.py.)"""
+
     value: Any  # a parsed JSON-ish value (dict, list, str, number, bool or None)
     start: int
     end: int
     truncated: bool
     strict: bool
+
+    def __init__(self, value: Any, start: int, end: int, truncated: bool, strict: bool) -> None:
+        self.value = value
+        self.start = start
+        self.end = end
+        self.truncated = truncated
+        self.strict = strict
 
 
 class Budget:

@@ -15,7 +15,7 @@ import bisect
 import heapq
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from rapidfuzz import fuzz, process
@@ -48,15 +48,35 @@ _NUMBER_RE: Final = re.compile(r"[-+]?\d{1,3}(?:[,\s_']\d{3})+(?:\.\d+)?|[-+]?\d
 _NUMBER_SEPARATORS_RE: Final = re.compile(r"[,\s_']")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class MessageMatch:
+    """(Its __init__ written out, as built for every paste: see compiled.py.)"""
+
     entry: Entry
     how: str  # exact | alias | normalized | template | prefix | contained | truncated | start | fragment | fuzzy
     score: float
     reason: str
-    params: dict = field(default_factory=dict)
-    span: tuple[int, int] | None = None  # in the matched text, when known
-    form: Form | Template | None = None  # the Form or Template that matched, when one did
+    params: dict
+    span: tuple[int, int] | None  # in the matched text, when known
+    form: Form | Template | None  # the Form or Template that matched, when one did
+
+    def __init__(
+        self,
+        entry: Entry,
+        how: str,
+        score: float,
+        reason: str,
+        params: dict | None = None,
+        span: tuple[int, int] | None = None,
+        form: Form | Template | None = None,
+    ) -> None:
+        self.entry = entry
+        self.how = how
+        self.score = score
+        self.reason = reason
+        self.params = {} if params is None else params
+        self.span = span
+        self.form = form
 
 
 def match_message(

@@ -92,20 +92,34 @@ class Redaction:
         return {"kind": self.kind, "where": self.where}
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, init=False)
 class Redacted:
     """(Not frozen, as every paste builds one and a frozen dataclass pays for each field it
-    sets; read-only all the same.)"""
+    sets; read-only all the same. Its __init__ written out for the same reason: see compiled.py.)"""
 
     text: str
     redactions: tuple[Redaction, ...]
     # Providers whose own key format was seen (an rk_live_ key says RukkyHub).
     providers: frozenset[str]
     # Where the cuts are: (start in the redacted text, end there, length of what was cut).
-    cuts: tuple[tuple[int, int, int], ...] = ()
+    cuts: tuple[tuple[int, int, int], ...]
     # ascii_lower(text), when nothing was cut (the redactor lowered it already): the
     # extractor reuses it instead of lowering the same text again.
-    lowered: str | None = None
+    lowered: str | None
+
+    def __init__(
+        self,
+        text: str,
+        redactions: tuple[Redaction, ...],
+        providers: frozenset[str],
+        cuts: tuple[tuple[int, int, int], ...] = (),
+        lowered: str | None = None,
+    ) -> None:
+        self.text = text
+        self.redactions = redactions
+        self.providers = providers
+        self.cuts = cuts
+        self.lowered = lowered
 
     def to_original(self, position: int) -> int:
         """A position in the redacted text -> the same place in the text as given."""

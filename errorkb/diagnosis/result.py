@@ -11,7 +11,7 @@ built from the redacted paste.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Final
 
@@ -31,12 +31,23 @@ STRATEGY_SUMMARIES: Final = {
 }
 
 
-@dataclass(slots=True)
+# The classes built for every paste write out their __init__ (init=False): see compiled.py.
+
+
+@dataclass(slots=True, init=False)
 class Match:
     entry: Entry
     confidence: float
     reasons: tuple[str, ...]
-    params: dict = field(default_factory=dict)
+    params: dict
+
+    def __init__(
+        self, entry: Entry, confidence: float, reasons: tuple[str, ...], params: dict | None = None
+    ) -> None:
+        self.entry = entry
+        self.confidence = confidence
+        self.reasons = reasons
+        self.params = {} if params is None else params
 
     @property
     def confident(self) -> bool:
@@ -69,13 +80,27 @@ class Match:
         return answer
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Advice:
     retry: bool | None
     strategy: str | None
     retry_after_seconds: int | None
     summary: str
     steps: tuple[str, ...]
+
+    def __init__(
+        self,
+        retry: bool | None,
+        strategy: str | None,
+        retry_after_seconds: int | None,
+        summary: str,
+        steps: tuple[str, ...],
+    ) -> None:
+        self.retry = retry
+        self.strategy = strategy
+        self.retry_after_seconds = retry_after_seconds
+        self.summary = summary
+        self.steps = steps
 
     def to_dict(self) -> dict:
         return {
@@ -87,7 +112,7 @@ class Advice:
         }
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class FoundError:
     """One error in a paste that holds several (a log excerpt).
 
@@ -103,6 +128,26 @@ class FoundError:
     matches: tuple[Match, ...]
     ambiguous: bool
     context: dict
+
+    def __init__(
+        self,
+        offset: int,
+        line: int,
+        provider: str | None,
+        http_status: int | None,
+        category: Category | None,
+        matches: tuple[Match, ...],
+        ambiguous: bool,
+        context: dict,
+    ) -> None:
+        self.offset = offset
+        self.line = line
+        self.provider = provider
+        self.http_status = http_status
+        self.category = category
+        self.matches = matches
+        self.ambiguous = ambiguous
+        self.context = context
 
     @property
     def top(self) -> Match | None:
@@ -121,7 +166,7 @@ class FoundError:
         }
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Diagnosis:
     provider: str | None
     http_status: int | None
@@ -135,6 +180,34 @@ class Diagnosis:
     highlights: tuple[tuple[int, int], ...]
     errors: tuple[FoundError, ...]
     summary: tuple[dict, ...]
+
+    def __init__(
+        self,
+        provider: str | None,
+        http_status: int | None,
+        category: Category | None,
+        matches: tuple[Match, ...],
+        ambiguous: bool,
+        context: dict,
+        advice: Advice,
+        redactions: tuple[Redaction, ...],
+        redacted_text: str,
+        highlights: tuple[tuple[int, int], ...],
+        errors: tuple[FoundError, ...],
+        summary: tuple[dict, ...],
+    ) -> None:
+        self.provider = provider
+        self.http_status = http_status
+        self.category = category
+        self.matches = matches
+        self.ambiguous = ambiguous
+        self.context = context
+        self.advice = advice
+        self.redactions = redactions
+        self.redacted_text = redacted_text
+        self.highlights = highlights
+        self.errors = errors
+        self.summary = summary
 
     @property
     def top(self) -> Match | None:
