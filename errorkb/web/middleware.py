@@ -15,6 +15,7 @@ from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
 from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.core.handlers.exception import response_for_exception
+from django.core.signals import setting_changed
 from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.middleware import csrf
@@ -103,6 +104,9 @@ def _security_headers(request, response) -> None:
     else:
         policy = CONTENT_SECURITY_POLICY
     headers = response.headers
+    # The names already set, looked up in a set: `name in headers` raises and catches a
+    # KeyError inside Django for every header not there yet.
+    present = {name.lower() for name in headers}
     for name, value in (
         ("Content-Security-Policy", policy),
         ("X-Content-Type-Options", "nosniff"),
@@ -111,8 +115,40 @@ def _security_headers(request, response) -> None:
         ("Cross-Origin-Opener-Policy", "same-origin"),
         ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
     ):
-        if name not in headers:
+        if name.lower() not in present:
             headers[name] = value
+
+
+# scheme://host of the Host headers that passed Django's check, by (scheme, raw Host).
+# Django validates the Host header against ALLOWED_HOSTS on every get_host() (~5 µs:
+# a regex and a match against each pattern); the answer depends only on the header
+# and the settings, and every API call needs it. Bounded: only hosts that passed are
+# kept, and only a few; a changed setting forgets them all.
+_VALID_HOSTS: dict[tuple[str, str], str] = {}
+_MAX_VALID_HOSTS = 64
+
+
+def _forget_valid_hosts(**kwargs) -> None:
+    _VALID_HOSTS.clear()
+
+
+setting_changed.connect(_forget_valid_hosts, dispatch_uid="errorkb_valid_hosts")
+
+
+def _check_host(request) -> None:
+    """Validate the Host header (DisallowedHost if not allowed) and keep scheme://host on the request.
+
+    What Django's cached `_current_scheme_host` holds once worked out (build_absolute_uri
+    and the API's absolute URLs read it), remembered for a host that passed before.
+    """
+    key = (request.scheme, request._get_raw_host())
+    known = _VALID_HOSTS.get(key)
+    if known is not None:
+        request.__dict__["_current_scheme_host"] = known
+        return
+    known = request._current_scheme_host  # get_host(): raises DisallowedHost
+    if len(_VALID_HOSTS) < _MAX_VALID_HOSTS:
+        _VALID_HOSTS[key] = known
 
 
 def _too_big(request) -> HttpResponse | None:
@@ -164,9 +200,7 @@ class EdgeMiddleware:
         request.id = incoming if _SAFE_ID.match(incoming) else secrets.token_hex(16)
         set_request_id(request.id)
         try:
-            # Validates the Host header (get_host) and keeps scheme://host on the
-            # request for the API's absolute URLs (Django's cached property).
-            request._current_scheme_host  # noqa: B018
+            _check_host(request)
             response = _too_big(request) or self.get_response(request)
         except (DisallowedHost, RequestDataTooBig) as exc:
             response = response_for_exception(request, exc)

@@ -80,6 +80,25 @@ def test_a_diagnosis_for_a_refused_host_is_a_400(client):
     assert response.status_code == 400
 
 
+def test_a_host_once_allowed_is_refused_when_the_setting_no_longer_allows_it(client, settings):
+    """Hosts that passed are remembered (EdgeMiddleware); a changed ALLOWED_HOSTS forgets them."""
+    settings.ALLOWED_HOSTS = ["errorkb.example.com", "old.example.com"]
+    for _ in range(2):  # the second answer comes from what was remembered
+        response = client.get("/api/v1/errors/123hub/6010", HTTP_HOST="old.example.com")
+        assert response.status_code == 200
+        assert response.json()["url"] == "http://old.example.com/123hub/6010"
+    assert client.get("/api/v1/providers", HTTP_HOST="evil.example.net").status_code == 400
+    settings.ALLOWED_HOSTS = ["errorkb.example.com"]
+    assert client.get("/api/v1/errors/123hub/6010", HTTP_HOST="old.example.com").status_code == 400
+    # The scheme is part of what is remembered: https behind the proxy gives https URLs.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    for proto in ("http", "https", "http"):
+        response = client.get(
+            "/api/v1/errors/123hub/6010", HTTP_HOST="errorkb.example.com", HTTP_X_FORWARDED_PROTO=proto
+        )
+        assert response.json()["url"] == f"{proto}://errorkb.example.com/123hub/6010"
+
+
 def test_an_oversized_body_refusal_has_the_headers(client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10
     assert_secure(client.post("/api/v1/diagnose", '{"body": "6010 6010"}', content_type="application/json"))
