@@ -28,8 +28,8 @@ from .jsonish import (
     Parsed,
     cut_truncation,
     decode_string,
+    dict_nodes,
     get_path,
-    iter_nodes,
     parse_at,
     parse_print_r,
     unescape_layer,
@@ -677,7 +677,7 @@ class _Region:
         used_strings: set[int] = set()
         strings: list[str] = []
         spare: Unit | None = None
-        for path, node in iter_nodes(parsed.value):
+        for path, node in dict_nodes(parsed.value):
             for value in node.values():
                 if value.__class__ is str and len(value) >= 16:
                     strings.append(value)

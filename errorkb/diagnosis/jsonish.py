@@ -472,20 +472,22 @@ def _listify(root: dict) -> object:
 _SCALARS: Final = frozenset((str, int, float, bool, type(None)))
 
 
-def iter_nodes(value, limit: int = 400, max_depth: int = 12):
-    """(path, dict) for the dicts in a parsed value, breadth first, bounded."""
+def dict_nodes(value, limit: int = 400, max_depth: int = 12) -> list[tuple[tuple[str | int, ...], dict]]:
+    """(path, dict) for the dicts in a parsed value, breadth first, bounded.
+
+    A list rather than a generator: compiled, a generator's every step costs more
+    than the few dicts a body holds."""
     # Parsed values hold plain dicts and lists only (json, the tolerant reader and the print_r
     # reader build nothing else), so exact class tests stand for isinstance() here, for less.
     queue: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
-    seen = 0
+    nodes: list[tuple[tuple[str | int, ...], dict]] = []
     index = 0
-    while index < len(queue) and seen < limit:
+    while index < len(queue) and len(nodes) < limit:
         path, node = queue[index]
         index += 1
         cls = node.__class__
         if cls is dict or (cls is not list and isinstance(node, dict)):
-            seen += 1
-            yield path, node
+            nodes.append((path, node))
             if len(path) < max_depth:
                 for key, child in node.items():
                     kind = child.__class__
@@ -496,6 +498,7 @@ def iter_nodes(value, limit: int = 400, max_depth: int = 12):
                 kind = child.__class__
                 if kind is dict or kind is list or (kind not in _SCALARS and isinstance(child, dict | list)):
                     queue.append((path + (i,), child))
+    return nodes
 
 
 def get_path(node, path: tuple[str, ...]):
