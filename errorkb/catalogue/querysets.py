@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.db import connections, models
 from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.query import ModelIterable
 
 
 class ProviderQuerySet(models.QuerySet):
@@ -73,25 +72,6 @@ class ErrorEntryQuerySet(models.QuerySet):
             .prefetch_related(models.Prefetch("related", queryset=related))
         )
 
-    def for_result_list(self) -> ErrorEntryQuerySet:
-        """What a list of search results shows: the entry's own text and status, its provider's
-        name and its category's name. The JSON fields, the example and the provider's rules
-        are left in the database: decoding them for fifty rows cost more than the search."""
-        return self.select_related("provider", "category").only(
-            "code",
-            "kind",
-            "title",
-            "message",
-            "description",
-            "http_status",
-            "http_status_basis",
-            "retry_strategy",
-            "provider__slug",
-            "provider__name",
-            "provider__order",
-            "category__name",
-        )
-
     def retryable(self, value: bool = True) -> ErrorEntryQuerySet:
         from .models import RETRYABLE_STRATEGIES
 
@@ -138,9 +118,6 @@ class ErrorEntryQuerySet(models.QuerySet):
             )
             by_text = self.filter(text_match).exclude(http_status=status).annotate(rank=rank)
             results.query.search_plan = SearchPlan(conditions, by_status=by_status, by_text=by_text)
-            results._iterable_class = SearchPageIterable
-        elif connections[self.db].vendor == "postgresql":
-            results._iterable_class = SearchPageIterable
         elif connections[self.db].vendor == "sqlite" and not self.query.where.children:
             # Words searched in all entries: counted from the FTS5 index alone (see count()).
             results.query.search_plan = SearchPlan(conditions, fts_match=sqlite_match(words))
@@ -151,8 +128,8 @@ class ErrorEntryQuerySet(models.QuerySet):
         if plan is None or self._result_cache is not None or self.query.is_sliced:
             return super().count()
         if plan.by_status is not None:
-            # A bare status search counts its two parts (SearchPageIterable): each from
-            # one index, where the OR of both made PostgreSQL visit every matching row.
+            # A bare status search counts its two parts (page_values() ranks them together),
+            # each from one index, where the OR of both made PostgreSQL visit every matching row.
             return plan.by_status.count() + plan.by_text.count()
         # Words searched in all entries, on SQLite: the index's own count. Each match
         # looked up in the entries' table cost ~2.5 us: 'expired' (2,964 of 100k)
@@ -180,7 +157,7 @@ class ErrorEntryQuerySet(models.QuerySet):
             # every matching row twice): the GIN index and the http_status index are
             # combined by a BitmapOr. 10,000 rows for a bare `429` at 100k: 58 -> 35 ms.
             # Columns through F(), so they follow the table's alias into a subquery
-            # (SearchPageIterable's).
+            # (page_values()'s).
             tsquery = " & ".join([*(f"'{word}'" for word in words[:-1]), f"'{words[-1]}':*"])
             matches = Func(
                 postgres_search_vector(),
@@ -215,7 +192,7 @@ class SearchPlan:
     It holds only while the Query is still the search it planned (search_plan()).
     Exactly one of the two kinds is set:
     - a bare status search: its two parts, the entries with the status and the
-      other text matches, ranked together (SearchPageIterable) and counted apart;
+      other text matches, ranked together (page_values()) and counted apart;
     - a word search of all entries on SQLite: its FTS5 query, counted from the index.
     """
 
@@ -240,7 +217,7 @@ def search_plan(query) -> SearchPlan | None:
 
 
 def _union_ids(query, plan: SearchPlan) -> list:
-    """The ids of a slice of a bare status search: its two parts ranked together (SearchPageIterable)."""
+    """The ids of a slice of a bare status search: its two parts ranked together (page_values())."""
     columns = ("pk", *SEARCH_ORDER)
     ranked = (
         plan.by_status.order_by()
@@ -250,66 +227,40 @@ def _union_ids(query, plan: SearchPlan) -> list:
     return [row[0] for row in ranked.order_by(*SEARCH_ORDER)[query.low_mark : query.high_mark]]
 
 
-def page_ids(queryset) -> list:
-    """The ids of a slice of entries (a page of a search or of any list), in order; no row read.
+def page_values(queryset, fields) -> list[dict]:
+    """A page (a slice) of entries as dicts of their "id" and `fields`, in order; no model instance.
 
-    For a reader that loads the rows its own way (the API's pages read them as values).
-    A bare status search ranks its two parts together, as SearchPageIterable does;
-    anything else sorts its ids alone, one narrow column through the sorter, not
-    every column of every match.
+    For a page of fifty, Django's instances (entry, provider and category each) cost
+    about as much as the search that found them: the search page read as values, at
+    100k on PostgreSQL through gunicorn (2 rounds interleaved with instances, a loaded
+    machine), p50 18.9 -> 14.4 ms, p99 60 -> 41 ms. `fields` are names as values()
+    takes them, a search's rank among them. The page's ids are ranked before any
+    other column is read:
+    - a bare status search ranks its two parts together (SearchPlan): the entries
+      with the status from the (http_status, provider, code) index alone, and the
+      other text matches, few (`429` at 100k on SQLite: 21 -> 4 ms); then reads its
+      page's rows by id: two statements;
+    - anything else ranks its ids in a subquery with the page's LIMIT and reads only
+      their rows, one statement: `id IN (SELECT id ... ORDER BY ... LIMIT n)`. One
+      narrow column goes through the sorter, not every column of every match
+      (`expired` at 100k on PostgreSQL: 22 -> 17 ms).
     """
     query = queryset.query
     if query.is_empty():
         return []
+    queryset = queryset.prefetch_related(None)
+    if not query.is_sliced:
+        return list(queryset.values("id", *fields))
+    # The rows are read by a query of their own, with the search's rank computed again.
+    rows = queryset.model._base_manager.db_manager(queryset.db).annotate(
+        **{name: query.annotations[name] for name in query.annotation_select}
+    )
     plan = search_plan(query)
-    if plan is not None and plan.by_status is not None and query.is_sliced:
-        return _union_ids(query, plan)
-    return list(queryset.prefetch_related(None).values_list("pk", flat=True))
-
-
-class SearchPageIterable(ModelIterable):
-    """A page (a slice) of search results: the page's ids ranked first, then only its rows read.
-
-    A broad query ranks thousands of rows (a bare `429` matches 10,000 entries at
-    100k, nearly all by their HTTP status), and ranked whole every column of every
-    match went through the sort.
-
-    - A search for a number that is an HTTP status ranks the union of two parts
-      (search()'s SearchPlan): the entries with that status, ranked from the
-      (http_status, provider, code) index alone, and the other text matches, few.
-      `429` at 100k on SQLite: 21 -> 4 ms.
-    - Any other search on PostgreSQL ranks its ids in a subquery with the page's
-      LIMIT, one statement: `id IN (SELECT id ... ORDER BY ... LIMIT n)` (`expired`
-      22 -> 17 ms at 100k). Not on SQLite, whose sorter with a LIMIT keeps only the
-      page's rows already.
-
-    Unsliced results (a count, a whole list) are read as usual.
-    """
-
-    def __iter__(self):
-        queryset = self.queryset
-        query = queryset.query
-        if not query.is_sliced or query.is_empty():
-            yield from super().__iter__()
-            return
-        plan = search_plan(query)
-        if plan is None or plan.by_status is None:
-            if connections[queryset.db].vendor != "postgresql":
-                yield from super().__iter__()  # a status search filtered after search(), on SQLite
-            else:
-                yield from self._rows(queryset, queryset.values("pk"), ordered=True)
-            return
+    if plan is not None and plan.by_status is not None:
         ids = _union_ids(query, plan)
-        by_id = {entry.pk: entry for entry in self._rows(queryset, ids, ordered=False)}
-        yield from (by_id[pk] for pk in ids if pk in by_id)
-
-    def _rows(self, queryset, ids, ordered: bool):
-        """The entries with these ids, loaded as the search results would be (joins, columns, rank)."""
-        query = queryset.query
-        rows = queryset.model._base_manager.db_manager(queryset.db).filter(pk__in=ids)
-        rows.query.select_related = query.select_related
-        rows.query.deferred_loading = query.deferred_loading
-        rows = rows.annotate(**{name: query.annotations[name] for name in query.annotation_select})
-        if ordered:
-            rows = rows.order_by(*query.order_by)
-        return ModelIterable(rows, self.chunked_fetch, self.chunk_size)
+        by_id = {row["id"]: row for row in rows.filter(pk__in=ids).order_by().values("id", *fields)}
+        return [by_id[pk] for pk in ids if pk in by_id]
+    rows = rows.filter(pk__in=queryset.values("pk"))
+    if query.order_by:  # else the model's ordering, as the queryset's
+        rows = rows.order_by(*query.order_by)
+    return list(rows.values("id", *fields))

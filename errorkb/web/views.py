@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from errorkb.api.errors import SERVER_ERROR_DETAIL
 from errorkb.catalogue.models import ErrorEntry, Provider
+from errorkb.catalogue.querysets import page_values
 from errorkb.catalogue.snapshot import engine_catalogue
 from errorkb.diagnosis import ProviderUnknown, diagnose
 
@@ -65,15 +66,15 @@ def search(request):
     if provider and not text:
         return redirect("web:provider", provider)
 
-    entries = ErrorEntry.objects.for_result_list()
+    entries = ErrorEntry.objects.all()
     if provider:
         entries = entries.filter(provider__slug=provider)  # before search(), which plans the page
-    results = list(entries.search(text)[: MAX_RESULTS + 1])
+    results = page_values(entries.search(text)[: MAX_RESULTS + 1], presenters.RESULT_VALUES)
 
     # An exact code is an answer, not a search; a bare HTTP status is shared by many entries.
-    exact = [entry for entry in results if entry.rank == 0]
-    if len(exact) == 1 and (provider or len(results) == 1 or exact[0].kind != ErrorEntry.Kind.HTTP_STATUS):
-        return redirect(exact[0])
+    exact = [row for row in results if row["rank"] == 0]
+    if len(exact) == 1 and (provider or len(results) == 1 or exact[0]["kind"] != ErrorEntry.Kind.HTTP_STATUS):
+        return redirect(presenters.entry_url(exact[0]))
 
     suggestions = []
     if not results:
@@ -87,7 +88,7 @@ def search(request):
         {
             "query": query,
             "provider_name": providers.get(provider),
-            "results": [presenters.search_hit(entry, words) for entry in results[:MAX_RESULTS]],
+            "results": [presenters.search_hit(row, words) for row in results[:MAX_RESULTS]],
             "more": len(results) > MAX_RESULTS,
             "suggestions": suggestions,
             "examples": SEARCH_EXAMPLES,
