@@ -243,7 +243,10 @@ def page_values(queryset, fields) -> list[dict]:
     - anything else ranks its ids in a subquery with the page's LIMIT and reads only
       their rows, one statement: `id IN (SELECT id ... ORDER BY ... LIMIT n)`. One
       narrow column goes through the sorter, not every column of every match
-      (`expired` at 100k on PostgreSQL: 22 -> 17 ms).
+      (`expired` at 100k on PostgreSQL: 22 -> 17 ms). On SQLite too, against the
+      page read flat: the statement for `expired` 5.1 -> 3.8 ms, for `the` 120 ->
+      76 ms; the API's whole list at page 500 (an OFFSET the sorter keeps) 100 ->
+      41 ms; it costs about 0.8 ms more to build, which a small search pays.
     """
     query = queryset.query
     if query.is_empty():
