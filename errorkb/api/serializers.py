@@ -1,8 +1,14 @@
-from django.urls import reverse
 from django.utils.encoding import force_str
 from rest_framework import serializers
 
-from errorkb.catalogue.models import RETRYABLE_STRATEGIES, Category, ErrorEntry, Provider, range_label
+from errorkb.catalogue.models import (
+    RETRYABLE_STRATEGIES,
+    Category,
+    ErrorEntry,
+    Provider,
+    entry_path,
+    range_label,
+)
 from errorkb.catalogue.querysets import page_values
 
 
@@ -211,12 +217,12 @@ def represent(values: dict, related: list[tuple[str, str, str]], request) -> dic
 
 
 def entry_url(request, provider: str, code: str) -> str:
-    """An entry's page (ErrorEntry.get_absolute_url, from the two values it is made of).
+    """An entry's page as a URL (absolute when there is a request).
 
     Without a request (the per-process cache of serialized entries) the URL stays
     relative, and the view makes it absolute for each caller.
     """
-    url = reverse("web:error", args=[provider, code])
+    url = entry_path(provider, code)
     return request.build_absolute_uri(url) if request is not None else url
 
 

@@ -108,6 +108,11 @@ class Provider(CuratedModel):
         return (self.slug,)
 
 
+def entry_path(provider: str, code: str) -> str:
+    """An entry's page, from the provider slug and code that name it (for rows read as values)."""
+    return reverse("web:error", args=[provider, code])
+
+
 def range_label(start: int | None, end: int | None) -> str:
     """A category's code range as pages show it: '1xxx' for 1000–1999; empty when it has none.
 
@@ -243,7 +248,7 @@ class ErrorEntry(CuratedModel):
         return f"{self.provider.slug} {self.code}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("web:error", args=[self.provider.slug, self.code])
+        return entry_path(self.provider.slug, self.code)
 
     def natural_key(self):
         return (self.provider.slug, self.code)

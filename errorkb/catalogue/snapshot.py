@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.urls import reverse
 
 if TYPE_CHECKING:
     from errorkb.diagnosis import Catalogue
@@ -46,7 +45,7 @@ def snapshot_from_rows(providers, categories, entries, version: int = 0) -> dict
     `categories` rows carry a `provider` slug; `entries` rows carry `provider`
     and `category` slugs (category may be None), as fixtures hold them.
     """
-    from .models import RETRYABLE_STRATEGIES
+    from .models import RETRYABLE_STRATEGIES, entry_path
 
     return {
         "version": version,
@@ -60,7 +59,7 @@ def snapshot_from_rows(providers, categories, entries, version: int = 0) -> dict
                 "category": e.get("category"),
                 **{k: e.get(k) for k in ENTRY_FIELDS},
                 "retryable": e.get("retry_strategy") in RETRYABLE_STRATEGIES,
-                "url": reverse("web:error", args=[e["provider"], e["code"]]),
+                "url": entry_path(e["provider"], e["code"]),
             }
             for e in entries
         ],

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from errorkb.catalogue.models import RETRYABLE_STRATEGIES, ErrorEntry
+from errorkb.catalogue.models import RETRYABLE_STRATEGIES, ErrorEntry, entry_path
 from errorkb.diagnosis.result import CONFIDENT  # at or above it the engine stands behind a match
 
 CONFIDENCE_WORDS = (
@@ -152,11 +152,6 @@ RESULT_VALUES = (
 )
 
 
-def entry_url(row: dict) -> str:
-    """An entry's page (ErrorEntry.get_absolute_url) from its values."""
-    return reverse("web:error", args=[row["provider__slug"], row["code"]])
-
-
 def search_hit(row: dict, words: list[str]) -> dict:
     """An entry (its RESULT_VALUES) as a result row: matched words marked, the description cut around them.
 
@@ -167,7 +162,7 @@ def search_hit(row: dict, words: list[str]) -> dict:
     """
     return {
         "entry": row,
-        "url": entry_url(row),
+        "url": entry_path(row["provider__slug"], row["code"]),
         "provider_name": row["provider__name"],
         "code": highlight(row["code"], words),
         "title": highlight(row["title"], words),
@@ -271,7 +266,7 @@ def _present_summary_row(row: dict, names: dict) -> dict:
     return {
         **row,
         "provider_name": names.get(provider, provider),
-        "url": reverse("web:error", args=[provider, code]) if provider and code else None,
+        "url": entry_path(provider, code) if provider and code else None,
     }
 
 

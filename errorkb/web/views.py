@@ -2,7 +2,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import get_object_or_404, redirect, render
 
 from errorkb.api.errors import SERVER_ERROR_DETAIL
-from errorkb.catalogue.models import ErrorEntry, Provider
+from errorkb.catalogue.models import ErrorEntry, Provider, entry_path
 from errorkb.catalogue.querysets import page_values
 from errorkb.catalogue.snapshot import engine_catalogue
 from errorkb.diagnosis import ProviderUnknown, diagnose
@@ -74,7 +74,7 @@ def search(request):
     # An exact code is an answer, not a search; a bare HTTP status is shared by many entries.
     exact = [row for row in results if row["rank"] == 0]
     if len(exact) == 1 and (provider or len(results) == 1 or exact[0]["kind"] != ErrorEntry.Kind.HTTP_STATUS):
-        return redirect(presenters.entry_url(exact[0]))
+        return redirect(entry_path(exact[0]["provider__slug"], exact[0]["code"]))
 
     suggestions = []
     if not results:
