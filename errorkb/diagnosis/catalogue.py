@@ -319,7 +319,9 @@ class Catalogue:
         self.entries = tuple(entries)
         self.by_key = {e.key: e for e in entries}
         codes: dict[str, list[Entry]] = defaultdict(list)
-        statuses: dict[int, list[Entry]] = defaultdict(list)
+        # HTTP-status entries by status, then by provider: a paste with a status weighs only
+        # the providers it points at, never all of a large catalogue's (500 with a 400).
+        statuses: dict[int, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))
         documented: dict[tuple[str, int], list[Entry]] = defaultdict(list)
         for entry in entries:
             if entry.kind == "code":
@@ -327,7 +329,7 @@ class Catalogue:
             elif entry.kind == "http_status":
                 status = entry.http_status if entry.http_status is not None else _int(entry.code)
                 if status is not None:
-                    statuses[status].append(entry)
+                    statuses[status][entry.provider].append(entry)
             if (
                 entry.kind != "http_status"
                 and entry.http_status is not None
@@ -335,7 +337,10 @@ class Catalogue:
             ):
                 documented[(entry.provider, entry.http_status)].append(entry)
         self.codes = {k: tuple(v) for k, v in codes.items()}
-        self.status_entries = {k: tuple(v) for k, v in statuses.items()}
+        self.status_entries = {
+            status: {slug: tuple(found) for slug, found in by_provider.items()}
+            for status, by_provider in statuses.items()
+        }
         self.documented_by_status = {k: tuple(v) for k, v in documented.items()}
         return raw_forms
 

@@ -13,6 +13,7 @@ How it decides, per error found in the paste:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -435,13 +436,20 @@ def _decide(
         }
         specific = [c for c in candidates.values()]
         best_specific = max((c.score for c in specific), default=0.0)
+        # The status entries of the providers that can be chosen, looked up by provider (a
+        # large catalogue has hundreds with a 400): those the paste points at if it points
+        # at any, else those the evidence identified, else every provider's. (`providers`
+        # is within `identified`: an entry of one is always known.)
+        by_provider = catalogue.status_entries.get(status, {})
+        choosable: Iterable[str] = providers if providers else identified if specific else by_provider
         status_entries = [
-            e for e in catalogue.status_entries.get(status, ()) if allowed is None or e.provider in allowed
+            entry
+            for slug in choosable
+            if allowed is None or slug in allowed
+            for entry in by_provider.get(slug, ())
         ]
         for entry in status_entries:
             known = entry.provider in identified
-            if (specific and not known) or (providers and entry.provider not in providers):
-                continue
             chosen = candidate(entry)
             if not specific:
                 chosen.other_score = 0.62 if known else 0.35

@@ -89,3 +89,22 @@ def test_it_loads_the_database_again_without_duplicates(tmp_path):
     assert Category.objects.filter(provider__slug__startswith="synth-").exists()
     title = ErrorEntry.objects.filter(provider__slug="synth-0000").first().title
     assert "synth-0000" in {e.provider.slug for e in ErrorEntry.objects.search(title)}
+
+
+def test_a_status_weighs_the_status_entries_of_the_providers_the_paste_points_at(generated):
+    """The status entries are looked up by provider: a paste that names RukkyHub (its host)
+    gets RukkyHub's 403 and no synthetic provider's; a bare status line, every provider's."""
+    catalogue = Catalogue.from_snapshot(generated)
+    with_403 = {e["provider"] for e in generated["entries"] if e["kind"] == "http_status" and e["code"] == "403"}
+    assert "rukkyhub" in with_403 and len(with_403) > 2
+    synthetic_one = sorted(with_403 - {"rukkyhub"})[-1]
+
+    pointed = diagnose("< HTTP/2 403\n< host: rukkyhub.com\n", catalogue)
+    assert {(m.entry.provider, m.entry.code) for m in pointed.matches} == {("rukkyhub", "403")}
+
+    hinted = diagnose("HTTP/1.1 403 Forbidden", catalogue, provider=synthetic_one)
+    assert {(m.entry.provider, m.entry.code) for m in hinted.matches} == {(synthetic_one, "403")}
+
+    bare = diagnose("HTTP/1.1 403 Forbidden", catalogue)
+    assert {m.entry.provider for m in bare.matches} == with_403
+    assert all(m.entry.code == "403" and not m.confident for m in bare.matches)
