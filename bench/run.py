@@ -454,6 +454,25 @@ def scale_benchmark(env: dict, seconds: int, entries: int, providers: int, synth
 # Main ---------------------------------------------------------------------------------------
 
 
+def prepared_env(work: Path) -> dict:
+    """The servers' environment: a new SQLite database in `work`, migrated and loaded, rate limits off."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+        "DJANGO_SECRET_KEY": "bench-only-not-secret",
+        "DJANGO_STATIC_ROOT": str(work / "static"),
+        "ERRORKB_RATE_LIMITS": "off",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "sync_catalogue")
+    manage(env, "collectstatic", "--no-input", "-v", "0")
+    return env
+
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per run (default 10)")
@@ -467,23 +486,11 @@ def main() -> int:
     started = time.monotonic()
     ensure_tools()
     work = Path(tempfile.mkdtemp(prefix="errorkb-bench-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
-        "DJANGO_SECRET_KEY": "bench-only-not-secret",
-        "DJANGO_STATIC_ROOT": str(work / "static"),
-        "ERRORKB_RATE_LIMITS": "off",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
     say(
         f"ErrorKB benchmark, {time.strftime('%Y-%m-%d %H:%M:%S')}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}"
     )
     try:
-        manage(env, "migrate", "--no-input", "-v", "0")
-        manage(env, "sync_catalogue")
-        manage(env, "collectstatic", "--no-input", "-v", "0")
+        env = prepared_env(work)
         http_benchmark(env, options.seconds, options.rounds)
         instruction_counts(env)
         if not options.skip_scale:

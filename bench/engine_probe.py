@@ -1,0 +1,46 @@
+"""ErrorKB's WSGI application with its diagnosis engine instrumented: for bench/under_load.py only.
+
+ERRORKB_BENCH_ENGINE says how the Diagnose view's engine call behaves:
+- `canned`: it answers the diagnosis of bench/diagnose.lua's body, made once at start-up
+  (right only for that body); everything else in the request is real.
+- `timed`: each call runs the engine three times in a row and adds up the thread CPU
+  time of each run; every 1,000 calls the means go to $ERRORKB_BENCH_TIMES, one line per
+  worker. The first run is what a request pays; the next two run on warm caches.
+"""
+
+import json
+import os
+import time
+
+from errorkb.wsgi import application  # noqa: F401  (what gunicorn serves; sets Django up first)
+
+# isort: split
+import errorkb.api.views as views  # the module whose `diagnose` the Diagnose view calls
+from bench.inprocess import typical_body
+from errorkb.catalogue.snapshot import engine_catalogue
+
+engine = views.diagnose
+mode = os.environ.get("ERRORKB_BENCH_ENGINE", "")
+
+if mode == "canned":
+    canned = engine(json.loads(typical_body())["body"], engine_catalogue())
+    views.diagnose = lambda *args, **kwargs: canned
+
+elif mode == "timed":
+    totals = [0.0, 0.0, 0.0]
+    calls = 0
+
+    def timed(*args, **kwargs):
+        global calls
+        for run in range(3):
+            started = time.thread_time()
+            answer = engine(*args, **kwargs)
+            totals[run] += time.thread_time() - started
+        calls += 1
+        if calls % 1000 == 0:
+            with open(os.environ["ERRORKB_BENCH_TIMES"], "a") as out:
+                means = " ".join(f"{total / calls * 1e6:.1f}" for total in totals)
+                out.write(f"{os.getpid()} {calls} {means}\n")
+        return answer
+
+    views.diagnose = timed

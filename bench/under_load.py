@@ -1,0 +1,97 @@
+"""Where POST /api/v1/diagnose's time goes under load: `python bench/under_load.py` (~2 minutes).
+
+make bench finds diagnose at about 0.7x bare Django's throughput, though the engine is
+only about a sixth of its instructions in-process. Under the same load as make bench
+(gunicorn, 2 sync workers; wrk -t2 -c32), interleaved rounds of: bare Django; ErrorKB;
+ErrorKB with the engine's answer canned (bench/engine_probe.py; everything else real);
+each as a ratio to the same round's bare Django. Then ErrorKB with every diagnosis run
+three times in a row in the worker, each run's CPU time measured: the first run is what
+a request pays, the next ones find the caches warm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from run import DIAGNOSE_LUA, ensure_tools, gunicorn, prepared_env, request, wrk  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=8, help="wrk duration per run (default 8)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
+    options = parser.parse_args()
+    ensure_tools()
+    work = Path(tempfile.mkdtemp(prefix="errorkb-under-load-"))
+    try:
+        env = prepared_env(work)
+        times = work / "engine-times.txt"
+        probe = "bench.engine_probe:application"
+        with ExitStack() as servers:
+            start = lambda app, **extra: servers.enter_context(gunicorn(app, {**env, **extra}))  # noqa: E731
+            plan = [
+                (
+                    "bare Django",
+                    start(
+                        "bench.baseline.wsgi:application", DJANGO_SETTINGS_MODULE="bench.baseline.settings"
+                    ),
+                    "/ping",
+                    None,
+                ),
+                ("ErrorKB diagnose", start("errorkb.wsgi:application"), "/api/v1/diagnose", DIAGNOSE_LUA),
+                (
+                    "  engine's answer canned",
+                    start(probe, ERRORKB_BENCH_ENGINE="canned"),
+                    "/api/v1/diagnose",
+                    DIAGNOSE_LUA,
+                ),
+            ]
+            timed = start(probe, ERRORKB_BENCH_ENGINE="timed", ERRORKB_BENCH_TIMES=str(times))
+            for _, server, path, script in [*plan, ("", timed, "/api/v1/diagnose", DIAGNOSE_LUA)]:
+                for _ in range(8):  # warm both workers
+                    request(
+                        server, "POST" if script else "GET", path, b'{"body": "6010"}' if script else None
+                    )
+            runs: dict[str, list] = {}
+            for round_ in range(options.rounds):
+                for label, server, path, script in plan:
+                    load = wrk(server, path, options.seconds, script)
+                    runs.setdefault(label, []).append(load)
+                    print(
+                        f"{label:<26} [{round_ + 1}] {load.rps:6.0f} req/s  server CPU {load.cpu_us:4.0f} us/req",
+                        flush=True,
+                    )
+            print("ratios to the same round's bare Django (median over rounds):")
+            for label in list(runs)[1:]:
+                pairs = list(zip(runs[label], runs["bare Django"], strict=True))
+                print(
+                    f"  {label:<26} {statistics.median(a.rps / b.rps for a, b in pairs):.2f}x by req/s, "
+                    f"{statistics.median(b.cpu_us / a.cpu_us for a, b in pairs):.2f}x by server CPU"
+                )
+            wrk(timed, "/api/v1/diagnose", options.seconds * 2, DIAGNOSE_LUA)
+        lines = times.read_text().split() if times.exists() else []
+        last = {}
+        for pid, _, first, second, third in zip(*[iter(lines)] * 5, strict=True):
+            last[pid] = (float(first), float(second), float(third))
+        if last:
+            means = [statistics.mean(run) for run in zip(*last.values(), strict=True)]
+            print(
+                "engine CPU per call in the workers under load (typical body), three runs in a row: "
+                f"{means[0]:.1f} us, then {means[1]:.1f} us, then {means[2]:.1f} us"
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
