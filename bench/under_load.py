@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import DIAGNOSE_LUA, ensure_tools, gunicorn, prepared_env, request, wrk  # noqa: E402
+from run import DIAGNOSE_LUA, ensure_tools, gunicorn, prepared_env, request, rotated, wrk  # noqa: E402
 
 
 def main() -> int:
@@ -63,7 +63,7 @@ def main() -> int:
                     )
             runs: dict[str, list] = {}
             for round_ in range(options.rounds):
-                for label, server, path, script in plan:
+                for label, server, path, script in rotated(plan, round_):
                     load = wrk(server, path, options.seconds, script)
                     runs.setdefault(label, []).append(load)
                     print(
