@@ -252,7 +252,9 @@ def describe(label: str, load: Load) -> str:
 
 
 def http_benchmark(env: dict, seconds: int, rounds: int) -> dict[str, float]:
-    say(f"== HTTP: gunicorn, 2 sync workers; wrk -t2 -c32 -d{seconds}s; {rounds} interleaved rounds, each begun one server later")
+    say(
+        f"== HTTP: gunicorn, 2 sync workers; wrk -t2 -c32 -d{seconds}s; {rounds} interleaved rounds, each begun one server later"
+    )
     base_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.baseline.settings"}
     bare_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.baseline.settings_bare"}
     runs: dict[str, list[Load]] = {}

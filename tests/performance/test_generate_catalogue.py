@@ -95,7 +95,9 @@ def test_a_status_weighs_the_status_entries_of_the_providers_the_paste_points_at
     """The status entries are looked up by provider: a paste that names RukkyHub (its host)
     gets RukkyHub's 403 and no synthetic provider's; a bare status line, every provider's."""
     catalogue = Catalogue.from_snapshot(generated)
-    with_403 = {e["provider"] for e in generated["entries"] if e["kind"] == "http_status" and e["code"] == "403"}
+    with_403 = {
+        e["provider"] for e in generated["entries"] if e["kind"] == "http_status" and e["code"] == "403"
+    }
     assert "rukkyhub" in with_403 and len(with_403) > 2
     synthetic_one = sorted(with_403 - {"rukkyhub"})[-1]
 
