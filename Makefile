@@ -17,8 +17,10 @@ $(STAMPS)/venv: requirements.txt requirements-dev.txt
 	@touch $@
 
 # The diagnosis engine compiled by mypyc into .build/engine (errorkb/diagnosis/compiled.py).
-# Where it cannot be compiled, the engine runs as plain Python and this says why.
-ENGINE_SOURCES := $(filter-out %/__init__.py %/compiled.py,$(wildcard errorkb/diagnosis/*.py))
+# Where this machine cannot compile, the engine runs as plain Python and this says why; a
+# type error mypyc refuses stops here. Any module of the package may change what is built
+# (compiled.py decides what is compiled and how the build is recognised).
+ENGINE_SOURCES := $(wildcard errorkb/diagnosis/*.py)
 $(STAMPS)/engine: $(STAMPS)/venv $(ENGINE_SOURCES) pyproject.toml scripts/build_engine.py
 	$(BIN)/python scripts/build_engine.py
 	@touch $@
