@@ -13,7 +13,6 @@ How it decides, per error found in the paste:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -437,16 +436,16 @@ def _decide(
         specific = [c for c in candidates.values()]
         best_specific = max((c.score for c in specific), default=0.0)
         # The status entries of the providers that can be chosen, looked up by provider (a
-        # large catalogue has hundreds with a 400): those the paste points at if it points
-        # at any, else those the evidence identified, else every provider's. (`providers`
-        # is within `identified`: an entry of one is always known.)
+        # large catalogue has hundreds with a 400), in the catalogue's order: those the
+        # paste points at if it points at any, else those the evidence identified, else
+        # every provider's. (`providers` is within `identified`: an entry of one is known.)
         by_provider = catalogue.status_entries.get(status, {})
-        choosable: Iterable[str] = providers if providers else identified if specific else by_provider
+        pointed = providers if providers else identified if specific else None
+        status_slugs = (
+            list(by_provider) if pointed is None else catalogue.in_order(s for s in pointed if s in by_provider)
+        )
         status_entries = [
-            entry
-            for slug in choosable
-            if allowed is None or slug in allowed
-            for entry in by_provider.get(slug, ())
+            entry for slug in status_slugs if allowed is None or slug in allowed for entry in by_provider[slug]
         ]
         for entry in status_entries:
             known = entry.provider in identified

@@ -41,13 +41,11 @@ class Match:
     reasons: tuple[str, ...]
     params: dict
 
-    def __init__(
-        self, entry: Entry, confidence: float, reasons: tuple[str, ...], params: dict | None = None
-    ) -> None:
+    def __init__(self, entry: Entry, confidence: float, reasons: tuple[str, ...], params: dict) -> None:
         self.entry = entry
         self.confidence = confidence
         self.reasons = reasons
-        self.params = {} if params is None else params
+        self.params = params
 
     @property
     def confident(self) -> bool:
