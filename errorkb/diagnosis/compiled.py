@@ -1,7 +1,8 @@
 """The engine compiled by mypyc, used when it was built from the sources beside it.
 
 `make engine` (scripts/build_engine.py) compiles the engine's modules into
-.build/engine/: 2.2-2.5x faster per paste than the interpreter (make bench). The build is
+.build/engine/: about three times faster per paste than the interpreter (make bench's
+figures are in the README). The build is
 kept out of the source tree on purpose: Python always imports a compiled
 module ahead of the .py beside it, so an edited source would be silently
 ignored. Here the build is put in front of the package's path only if it was
