@@ -45,10 +45,18 @@ def test_plain_python_can_be_asked_for(build, monkeypatch):
     assert compiled.fresh_build(build) is None
 
 
-def test_every_engine_module_but_the_chooser_is_compiled():
+def test_every_engine_module_but_the_chooser_is_compiled(monkeypatch):
     names = {path.name for path in compiled.compiled_sources()}
     assert "engine.py" in names and "extract.py" in names
     assert not names & {"__init__.py", "compiled.py"}
+    # And the build holds an extension module for each of them, none for the chooser.
+    monkeypatch.delenv("ERRORKB_PURE_ENGINE", raising=False)
+    build = compiled.fresh_build()
+    if build is None:
+        pytest.skip("no compiled build on this machine (make engine says why)")
+    built = {path.name.split(".")[0] for path in (build / "errorkb" / "diagnosis").iterdir()}
+    assert built >= {name.removesuffix(".py") for name in names}
+    assert not built & {"__init__", "compiled"}
 
 
 def test_the_engine_in_use_is_the_build_exactly_when_a_fresh_one_exists():
