@@ -124,7 +124,9 @@ class ErrorList(LeanAPIMixin, generics.ListAPIView):
     filterset_class = ErrorEntryFilter
 
     def get_queryset(self):
-        return ErrorEntry.objects.for_api()
+        # Plain: entry_pages() reads each page's rows and related entries itself
+        # (for_api()'s joins and prefetch are for instances, which a page never makes).
+        return ErrorEntry.objects.all()
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
@@ -265,10 +267,14 @@ def validated_call(data) -> DiagnoseCall:
     """Check one diagnose request; raises DRF's errors (400, 413) and has no side effect."""
     if not isinstance(data, dict):
         raise ParseError("Send a JSON object with a 'body' string, or the paste itself as text/plain.")
-    body, provider, http_status = diagnose_values(data)
+    body, hint, http_status = diagnose_values(data)
     catalogue = engine_catalogue()
-    if provider is not None and catalogue.resolve_provider(provider) is None:
-        raise ValidationError({"provider": [str(ProviderUnknown(provider, catalogue.provider_slugs))]})
+    provider = None
+    if hint is not None:
+        # Resolved here, once: diagnose() is then given the slug itself.
+        provider = catalogue.resolve_provider(hint)
+        if provider is None:
+            raise ValidationError({"provider": [str(ProviderUnknown(hint, catalogue.provider_slugs))]})
     return DiagnoseCall(body, provider, http_status, catalogue)
 
 
