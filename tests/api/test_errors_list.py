@@ -110,3 +110,7 @@ def test_a_page_of_results_reads_ids_rows_and_related_entries_in_a_few_statement
     assert body["results"] and any(
         entry["related"] for entry in client.get("/api/v1/errors").json()["results"]
     )
+    # The page counted above carries each entry's related entries, as its own page shows them.
+    for entry in body["results"]:
+        detail = client.get(f"/api/v1/errors/{entry['provider']}/{entry['code']}").json()
+        assert entry["related"] == detail["related"]

@@ -129,6 +129,10 @@ def test_a_page_ranks_its_ids_then_reads_only_its_rows_in_one_statement(django_a
     assert len(page) == 5 and page[0]["provider__slug"] and page[0]["category__name"]
     sql = captured.captured_queries[0]["sql"]
     assert "IN (SELECT" in sql and "LIMIT 5" in sql
+    # The LIMIT ranks the ids inside the subquery; the rows read around it have none (on
+    # SQLite a plain `search()[:5]` is one statement with IN (SELECT and LIMIT 5 too).
+    assert "LIMIT 5" in sql[sql.index("IN (SELECT") : sql.rindex(")")]
+    assert "LIMIT" not in sql[sql.rindex(")") :]
 
 
 def test_pages_of_a_bare_status_search_rank_the_status_index_and_the_text_matches_together(

@@ -486,7 +486,7 @@ def refresh_statistics() -> None:
             cursor.execute(f'VACUUM ANALYZE "{table}"')
             # VACUUM marks a page all-visible only if no transaction still running began
             # before the load: an autovacuum worker started during the load is one, and
-            # after some loads the new pages stayed unmarked (2 of 7,681 at 100k), so a
+            # after some loads only 2 of 7,681 pages were marked (100k entries), so a
             # status search read the table instead of its index (429: 9 -> 16 ms). Vacuum
             # again until they are marked, for a few seconds at most.
             for _ in range(VACUUM_ATTEMPTS):
