@@ -74,9 +74,15 @@ def _policy_with_hashes(html: str) -> str:
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
+def is_api_request(request) -> bool:
+    """Whether the request is for the API: by its path inside the site (path_info), so
+    that a site served under a script prefix (/errorkb/api/...) is judged the same way."""
+    return request.path_info.startswith("/api/")
+
+
 def problem_response(request, status: int, detail: str) -> HttpResponse:
     """An RFC 9457 problem for the API, the matching error page for everything else."""
-    if request.path.startswith("/api/"):
+    if is_api_request(request):
         return JsonResponse(
             {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail},
             status=status,
@@ -174,7 +180,7 @@ def _too_big(request) -> HttpResponse | None:
         f"The request body is {length:,} bytes; the most accepted is {limit:,} bytes "
         f"(a paste may be up to {settings.ERRORKB_MAX_PASTE_BYTES:,} bytes). Send the part around the error."
     )
-    if not request.path.startswith("/api/"):
+    if not is_api_request(request):
         raise RequestDataTooBig(detail)
     return problem_response(request, 413, detail)
 
@@ -238,7 +244,7 @@ class PagesOnly:
     """
 
     def __call__(self, request):
-        if request.path_info.startswith("/api/"):
+        if is_api_request(request):
             return self.get_response(request)
         return super().__call__(request)
 

@@ -9,7 +9,7 @@ from errorkb.diagnosis import ProviderUnknown, diagnose
 
 from . import presenters
 from .forms import PasteForm
-from .middleware import problem_response
+from .middleware import is_api_request, problem_response
 
 SEARCH_EXAMPLES = ["6010", "60", "429", "insufficient balance", "X-Data-Hash", "rukkyhub pin"]
 MAX_RESULTS = 50
@@ -142,7 +142,7 @@ def server_error(request):
     a middleware, say) is a problem+json 500 too. Diagnose's direct answer hands a
     crash back to DRF, whose handler answers it.
     """
-    if request.path.startswith("/api/"):
+    if is_api_request(request):
         return problem_response(request, 500, SERVER_ERROR_DETAIL)
     return render(request, "500.html", status=500)
 

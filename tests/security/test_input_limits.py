@@ -58,6 +58,12 @@ def test_a_request_body_over_the_upload_limit_is_a_413_before_it_is_read(client)
     assert f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,}" in body["detail"]
 
 
+def test_an_api_body_over_the_upload_limit_is_a_problem_under_a_script_prefix(client):
+    # Served at /errorkb/: the API is known by its path inside the site, not the full path.
+    payload = json.dumps({"body": "z" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)})
+    problem(post(client, payload, SCRIPT_NAME="/errorkb"), 413)
+
+
 def test_a_batch_over_the_upload_limit_is_a_413(client):
     items = [{"body": "b" * 900_000} for _ in range(8)]
     problem(post(client, json.dumps(items), path=BATCH), 413)

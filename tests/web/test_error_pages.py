@@ -1,8 +1,11 @@
+import json
+
 import pytest
 from django.db import OperationalError
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 
+from errorkb.api.errors import SERVER_ERROR_DETAIL
 from errorkb.web import views
 
 
@@ -19,6 +22,14 @@ def test_500_is_in_the_design(rf):
     response = views.server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+@pytest.mark.parametrize("script_name", ["", "/errorkb"])
+def test_an_api_500_is_a_problem_even_under_a_script_prefix(rf, script_name):
+    response = views.server_error(rf.get("/api/v1/errors", SCRIPT_NAME=script_name))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
+    assert json.loads(response.content)["detail"] == SERVER_ERROR_DETAIL
 
 
 def test_a_crash_renders_the_500_page(settings, monkeypatch, db):
