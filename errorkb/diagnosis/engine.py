@@ -835,11 +835,13 @@ def _find_number(text: str, number: str, start: int, end: int) -> int:
 
 
 def _as_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bytes | bytearray):
-        return bytes(value).decode("utf-8", "replace")
+    # A str first, as it nearly always is: compiled, `bytes | bytearray` builds a union
+    # type on every call.
     if not isinstance(value, str):
+        if value is None:
+            return ""
+        if isinstance(value, (bytes, bytearray)):
+            return bytes(value).decode("utf-8", "replace")
         value = str(value)
     if value.isascii():
         return value

@@ -13,9 +13,10 @@ PHP print_r output has no braces at all and has its own small reader below.
 from __future__ import annotations
 
 import json
+import json.scanner
 import re
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, cast
 
 # Containers deeper than this are read (to find their end) but their contents dropped.
 MAX_DEPTH: Final = 48
@@ -23,7 +24,11 @@ MAX_DEPTH: Final = 48
 MAX_ITEMS: Final = 200
 MAX_STRING: Final = 20_000
 
-_DECODER: Final = json.JSONDecoder()
+# The standard decoder's C scanner, called as JSONDecoder.raw_decode calls it: raw_decode
+# is a Python method, the one piece of interpreted code a compiled engine would run for
+# a JSON paste. The scanner raises StopIteration where no value starts. (typeshed types
+# the decoder it reads its settings from as a scanner, hence the cast.)
+_SCAN_JSON: Final = json.scanner.make_scanner(cast(Any, json.JSONDecoder()))
 # How every JSON object starts: '{', JSON whitespace, then a key's quote or the closing brace.
 _JSON_OBJECT_START: Final = re.compile(r'\{[ \t\n\r]*+["}]')
 
@@ -160,10 +165,10 @@ def parse_at(text: str, start: int, end: int, budget: Budget) -> Parsed | None:
     # error json raises counts the lines up to where it stopped).
     if _JSON_OBJECT_START.match(text, start) is not None:
         try:
-            value, stop = _DECODER.raw_decode(text, start)
+            value, stop = _SCAN_JSON(text, start)
             if stop <= end:
                 return Parsed(value, start, stop, False, True)
-        except (ValueError, RecursionError, MemoryError):
+        except (StopIteration, ValueError, RecursionError, MemoryError):
             pass
     return _tolerant(text, start, end, budget)
 
