@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from errorkb.catalogue.fixtures import sync_catalogue
 from errorkb.catalogue.models import ErrorEntry
@@ -27,6 +28,14 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def no_calls_counted():
+    """Each test starts with no call counted against the rate limits (kept in the default
+    cache): a test is refused only for its own calls, never for those of the tests that
+    ran before it in the same minute."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

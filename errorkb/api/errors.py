@@ -28,9 +28,6 @@ def problem_exception_handler(exc, context):
             f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes; "
             "send the part around the error."
         )
-    elif isinstance(exc, RecursionError):
-        # json.loads gives up on deep nesting (about a thousand levels) with RecursionError.
-        exc = exceptions.ParseError("JSON parse error - the document is nested too deeply.")
     response = exception_handler(exc, context)
     if response is None:
         if isinstance(exc, DatabaseError) or settings.DEBUG:

@@ -195,6 +195,20 @@ def test_a_token_call_is_answered_the_same_as_an_anonymous_one(client, django_us
     assert anonymous.json() == with_token.json()
 
 
+def test_a_view_closed_to_anonymous_callers_is_never_answered_directly(client, monkeypatch):
+    # The direct answer serves only views open to anyone; any other permission is DRF's to check.
+    from rest_framework.permissions import IsAuthenticated
+
+    from errorkb.api.views import Diagnose
+
+    monkeypatch.setattr(Diagnose, "permission_classes", [IsAuthenticated])
+    answered_directly = record_direct_answers(monkeypatch)
+    response = post(client, {"body": "6010"})
+    assert answered_directly == [False]
+    assert response.status_code in (401, 403)
+    assert response["Content-Type"] == "application/problem+json"
+
+
 @pytest.mark.parametrize(
     "raw",
     [
