@@ -2,11 +2,11 @@ from django.utils.encoding import force_str
 from rest_framework import serializers
 
 from errorkb.catalogue.models import (
-    RETRYABLE_STRATEGIES,
     Category,
     ErrorEntry,
     Provider,
     entry_path,
+    is_retryable,
     range_label,
 )
 from errorkb.catalogue.querysets import page_values
@@ -169,7 +169,7 @@ def represent(values: dict, related: list[tuple[str, str, str]], request) -> dic
     list's, which reads a page's rows as values (entry_pages)."""
     provider, code = values["provider__slug"], values["code"]
     strategy = values["retry_strategy"]
-    retryable = strategy in RETRYABLE_STRATEGIES
+    retryable = is_retryable(strategy)
     category = None
     if values["category__slug"] is not None:
         start, end = values["category__code_range_start"], values["category__code_range_end"]

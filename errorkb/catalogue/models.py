@@ -286,12 +286,11 @@ class ErrorEntry(CuratedModel):
 
     @property
     def retryable(self) -> bool:
-        """Whether the same request may simply be sent again (after the strategy's wait)."""
-        return self.retry_strategy in RETRYABLE_STRATEGIES
+        return is_retryable(self.retry_strategy)
 
     @property
     def http_status_documented(self) -> bool:
-        return self.http_status_basis == self.StatusBasis.DOCUMENTED
+        return is_status_documented(self.http_status_basis)
 
     def clean(self):
         if self.category_id and self.category.provider_id != self.provider_id:
@@ -316,6 +315,21 @@ RETRYABLE_STRATEGIES = (
     ErrorEntry.Retry.WAIT_RESET,
     ErrorEntry.Retry.LATER,
 )
+
+
+# The rules on an entry's fields, as functions of the fields: for instances (the
+# properties above) and for rows read as values (API pages, search results, the
+# engine's snapshot) alike.
+
+
+def is_retryable(strategy: str | None) -> bool:
+    """Whether the same request may simply be sent again (after the strategy's wait)."""
+    return strategy in RETRYABLE_STRATEGIES
+
+
+def is_status_documented(basis: str) -> bool:
+    """Whether the provider documents the HTTP status (rather than ErrorKB inferring it)."""
+    return basis == ErrorEntry.StatusBasis.DOCUMENTED
 
 
 class CatalogueVersion(models.Model):

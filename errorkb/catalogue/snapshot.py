@@ -45,7 +45,7 @@ def snapshot_from_rows(providers, categories, entries, version: int = 0) -> dict
     `categories` rows carry a `provider` slug; `entries` rows carry `provider`
     and `category` slugs (category may be None), as fixtures hold them.
     """
-    from .models import RETRYABLE_STRATEGIES, entry_path
+    from .models import entry_path, is_retryable
 
     return {
         "version": version,
@@ -58,7 +58,7 @@ def snapshot_from_rows(providers, categories, entries, version: int = 0) -> dict
                 "provider": e["provider"],
                 "category": e.get("category"),
                 **{k: e.get(k) for k in ENTRY_FIELDS},
-                "retryable": e.get("retry_strategy") in RETRYABLE_STRATEGIES,
+                "retryable": is_retryable(e.get("retry_strategy")),
                 "url": entry_path(e["provider"], e["code"]),
             }
             for e in entries

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from errorkb.catalogue.models import RETRYABLE_STRATEGIES, ErrorEntry, entry_path
+from errorkb.catalogue.models import entry_path, is_retryable, is_status_documented
 from errorkb.diagnosis.result import CONFIDENT  # at or above it the engine stands behind a match
 
 CONFIDENCE_WORDS = (
@@ -169,9 +169,9 @@ def search_hit(row: dict, words: list[str]) -> dict:
         "message": highlight(row["message"], words) if row["message"] != row["title"] else "",
         "description": highlight(snippet(row["description"], words), words),
         "http_status": row["http_status"],  # with the next, what web/_status.html reads
-        "http_status_documented": row["http_status_basis"] == ErrorEntry.StatusBasis.DOCUMENTED,
+        "http_status_documented": is_status_documented(row["http_status_basis"]),
         "category": row["category__name"] or "",
-        "retryable": row["retry_strategy"] in RETRYABLE_STRATEGIES,
+        "retryable": is_retryable(row["retry_strategy"]),
     }
 
 
