@@ -317,7 +317,7 @@ class Diagnose(LeanAPIMixin, APIView):
             request.method != "POST"
             or "HTTP_AUTHORIZATION" in request.META  # a token: DRF authenticates it (or answers 401)
             # Any other permission needs the caller DRF authenticates: DRF checks it.
-            or any(permission is not AllowAny for permission in self.permission_classes)
+            or self.permission_classes != [AllowAny]
             or request.content_type != "application/json"
             or request.content_params.get("charset", "utf-8").lower() != "utf-8"
         ):
