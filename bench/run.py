@@ -280,6 +280,7 @@ def http_benchmark(env: dict, seconds: int, rounds: int) -> dict[str, float]:
             ("ErrorKB POST /api/v1/diagnose", app, "/api/v1/diagnose", DIAGNOSE_LUA),
             ("  the same, rate limits counted", limited, "/api/v1/diagnose", DIAGNOSE_LUA),
             ("Django, no apps nor middleware", bare, "/ping", None),
+            ("bare Django, diagnose's shape", base, "/diagnose-shaped", DIAGNOSE_LUA),
         ]
         for round_ in range(rounds):
             for label, server, path, script in rotated(plan, round_):
@@ -316,6 +317,12 @@ def http_benchmark(env: dict, seconds: int, rounds: int) -> dict[str, float]:
             figures[name] >= RATIO_TARGET and cpu_ratio(label, baseline) >= RATIO_TARGET,
             f"{figures[name]:.3f}x: {rps:.0f} vs {base_rps:.0f} req/s; {cpu_ratio(label, baseline):.3f}x by server CPU",
         )
+    shape = "bare Django, diagnose's shape"
+    say(
+        f"    the call's shape alone (bare Django: the same POST parsed, a 2.2 KB answer; no target): "
+        f"{ratio(shape, baseline):.2f}x bare Django's /ping ({cpu_ratio(shape, baseline):.2f}x by server CPU); "
+        f"diagnose is {ratio('ErrorKB POST /api/v1/diagnose', shape):.2f}x of it"
+    )
     label = "  the same, rate limits counted"
     say(
         f"    diagnose with rate limits on: {ratio(label, baseline):.2f}x bare Django "

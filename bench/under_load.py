@@ -2,7 +2,8 @@
 
 make bench finds diagnose at about 0.7x bare Django's throughput, though the engine is
 only about a sixth of its instructions in-process. Under the same load as make bench
-(gunicorn, 2 sync workers; wrk -t2 -c32), interleaved rounds of: bare Django; ErrorKB;
+(gunicorn, 2 sync workers; wrk -t2 -c32), interleaved rounds of: bare Django; bare Django
+answering a POST of diagnose's shape (the body parsed, a 2.2 KB answer); ErrorKB;
 ErrorKB with the engine's answer canned (bench/engine_probe.py; everything else real);
 each as a ratio to the same round's bare Django. Then ErrorKB with every diagnosis run
 three times in a row in the worker, each run's CPU time measured: the first run is what
@@ -38,15 +39,12 @@ def main() -> int:
         probe = "bench.engine_probe:application"
         with ExitStack() as servers:
             start = lambda app, **extra: servers.enter_context(gunicorn(app, {**env, **extra}))  # noqa: E731
+            plain_django = start(
+                "bench.baseline.wsgi:application", DJANGO_SETTINGS_MODULE="bench.baseline.settings"
+            )
             plan = [
-                (
-                    "bare Django",
-                    start(
-                        "bench.baseline.wsgi:application", DJANGO_SETTINGS_MODULE="bench.baseline.settings"
-                    ),
-                    "/ping",
-                    None,
-                ),
+                ("bare Django", plain_django, "/ping", None),
+                ("  bare Django, diagnose's shape", plain_django, "/diagnose-shaped", DIAGNOSE_LUA),
                 ("ErrorKB diagnose", start("errorkb.wsgi:application"), "/api/v1/diagnose", DIAGNOSE_LUA),
                 (
                     "  engine's answer canned",
