@@ -49,6 +49,15 @@ def compile_into(output: Path, work: Path) -> None:
     )
 
 
+def _built_from(digest: str) -> bool:
+    """Whether the build in place was made from these very sources: kept until a new one is
+    ready, so a compile that fails for a passing reason (a full disk, say) loses nothing."""
+    try:
+        return (BUILD / DIGEST_FILE).read_text().strip() == digest
+    except OSError:
+        return False
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -56,8 +65,9 @@ def main() -> int:
     )
     options = parser.parse_args()
     os.chdir(ROOT)  # mypycify names modules by their paths from here
-    shutil.rmtree(BUILD, ignore_errors=True)  # an old build must never outlive a failed one
     digest, started = sources_digest(), time.monotonic()
+    if not _built_from(digest):
+        shutil.rmtree(BUILD, ignore_errors=True)  # a stale build must never outlive a failed one
     with tempfile.TemporaryDirectory(prefix="errorkb-engine-") as scratch:
         work, output = Path(scratch), Path(scratch) / "build"
         try:
@@ -68,9 +78,13 @@ def main() -> int:
             )
             return 1
         except (Exception, SystemExit) as exc:  # setuptools reports a failed compile by SystemExit
+            outcome = (
+                f"the build in {os.path.relpath(BUILD, ROOT)}, made from these same sources, is kept"
+                if _built_from(digest)
+                else "it runs as plain Python, which gives the same answers, more slowly"
+            )
             print(
-                f"WARNING: the diagnosis engine could not be compiled ({type(exc).__name__}: {exc}); "
-                "it runs as plain Python, which gives the same answers, more slowly.",
+                f"WARNING: the diagnosis engine could not be compiled ({type(exc).__name__}: {exc}); {outcome}.",
                 file=sys.stderr,
             )
             return 1 if options.strict else 0
@@ -82,6 +96,7 @@ def main() -> int:
             return 1 if options.strict else 0
         (output / DIGEST_FILE).write_text(digest + "\n")
         BUILD.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(BUILD, ignore_errors=True)
         shutil.move(str(output), BUILD)
     print(
         f"Compiled the diagnosis engine into {BUILD.relative_to(ROOT)} in {time.monotonic() - started:.0f}s."

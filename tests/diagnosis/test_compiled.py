@@ -3,6 +3,7 @@
 import importlib
 import logging
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +73,38 @@ def test_the_engine_in_use_is_the_build_exactly_when_a_fresh_one_exists():
 def test_a_plain_python_module_is_not_taken_for_a_compiled_one():
     assert not compiled.is_compiled(compiled)  # compiled.py itself is never compiled
     assert not compiled.is_compiled(sys)  # a built-in module has no file at all
+
+
+def load_build_script(monkeypatch, build_dir):
+    """scripts/build_engine.py as a module, building into build_dir; its compile fails at once."""
+    import importlib.util
+
+    monkeypatch.setenv("ERRORKB_PURE_ENGINE", "1")  # what the script sets; restored after the test
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])  # main() changes directory
+    monkeypatch.setattr(sys, "argv", ["build_engine.py"])
+    path = Path(__file__).resolve().parents[2] / "scripts" / "build_engine.py"
+    spec = importlib.util.spec_from_file_location("build_engine_under_test", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    monkeypatch.setattr(script, "BUILD", build_dir)
+
+    def no_compiler(output, work):
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(script, "compile_into", no_compiler)
+    return script
+
+
+@pytest.mark.parametrize("same_sources", [True, False])
+def test_a_failed_compile_keeps_only_a_build_of_the_same_sources(monkeypatch, tmp_path, capsys, same_sources):
+    build_dir = tmp_path / "engine"
+    build_dir.mkdir()
+    script = load_build_script(monkeypatch, build_dir)
+    digest = compiled.sources_digest() if same_sources else "0" * 64
+    (build_dir / compiled.DIGEST_FILE).write_text(digest + "\n")
+    assert script.main() == 0  # not --strict: the engine still runs, as plain Python at worst
+    assert build_dir.exists() is same_sources
+    warning = capsys.readouterr().err
+    assert "no space left on device" in warning
+    assert ("made from these same sources, is kept" in warning) is same_sources
+    assert ("runs as plain Python" in warning) is not same_sources
