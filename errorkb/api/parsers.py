@@ -10,8 +10,8 @@ def read_json(raw: bytes | str):
     """The API's one JSON reader, for DRF's parsing and Diagnose's direct answer alike.
 
     orjson refuses what strict JSON refuses, as DRF's parser does (NaN and Infinity,
-    invalid UTF-8), and also a lone surrogate escape; nesting deeper than 1,024 levels
-    is refused with a message rather than a RecursionError. It says where it stopped
+    invalid UTF-8), and also a lone surrogate escape and nesting deeper than 1,024
+    levels (what it takes, validation may still find too deep: diagnose_values). It says where it stopped
     (line and column), and reads the benchmark's diagnose body in 0.26 µs where the
     standard library took 2 µs.
     """

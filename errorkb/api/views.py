@@ -229,7 +229,12 @@ def diagnose_values(data: dict) -> tuple[str, str | None, int | None]:
             check_paste_size(size)
             return body, (provider.strip() if provider else None) or None, status
     payload = DiagnoseRequest(data=data)
-    payload.is_valid(raise_exception=True)
+    try:
+        payload.is_valid(raise_exception=True)
+    except RecursionError:
+        # A field nested a thousand deep (JSON allows 1,024 levels) is str()'d by DRF's
+        # fields, which recurses past Python's limit before any check can say "not a string".
+        raise ParseError("JSON parse error - the document is nested too deeply.") from None
     values = payload.validated_data
     return values["body"], values.get("provider") or None, values.get("http_status")
 

@@ -111,6 +111,22 @@ def test_json_nested_thousands_deep_is_a_400(client, opening):
     assert "JSON" in body["detail"]
 
 
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        (DIAGNOSE, "application/json"),
+        (DIAGNOSE, "application/json; charset=utf8"),
+        (BATCH, "application/json"),
+    ],
+)
+def test_a_field_nested_a_thousand_deep_is_a_400(client, path, content_type):
+    # Within what JSON parsers take (1,024 levels), yet deeper than validating it can go.
+    item = '{"body": "6010", "http_status": ' + "[" * 1000 + "]" * 1000 + "}"
+    payload = f"[{item}]" if path == BATCH else item
+    body = problem(post(client, payload, content_type=content_type, path=path), 400)
+    assert "nested too deeply" in body["detail"]
+
+
 def test_a_json_number_with_a_hundred_thousand_digits_is_a_400(client):
     problem(post(client, '{"body": "x", "http_status": ' + "9" * 100_000 + "}"), 400)
 
