@@ -1,12 +1,12 @@
-import json
 from pathlib import Path
 
-from django.http import JsonResponse
+import orjson
+from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 # What ErrorKB's POST /api/v1/diagnose answers bench/diagnose.lua's body (about 2.2 KB).
-DIAGNOSE_ANSWER = json.loads(Path(__file__).with_name("diagnose_answer.json").read_text())
+DIAGNOSE_ANSWER = orjson.loads(Path(__file__).with_name("diagnose_answer.json").read_bytes())
 
 
 def ping(request):
@@ -17,10 +17,13 @@ def ping(request):
 def diagnose_shaped(request):
     """A call of diagnose's shape with nothing behind it: the same POST read and its JSON
     parsed (the issue's "parsing the JSON of a small body and a dictionary lookup"), and
-    an answer of the same size sent back. Not a target's baseline: it tells how much of
-    diagnose's distance from /ping is the call's shape rather than ErrorKB's work."""
-    payload = json.loads(request.body)
-    return JsonResponse({**DIAGNOSE_ANSWER, "redacted_text": payload["body"]})
+    the same answer sent back. Not a target's baseline: it tells how much of diagnose's
+    distance from /ping is the call's shape rather than ErrorKB's work. It reads and
+    writes JSON with orjson, as ErrorKB does: JsonResponse's encoder took about 29 µs
+    for this answer, orjson 2.3 µs."""
+    payload = orjson.loads(request.body)
+    answer = orjson.dumps({**DIAGNOSE_ANSWER, "redacted_text": payload["body"]})
+    return HttpResponse(answer, content_type="application/json")
 
 
 urlpatterns = [path("ping", ping), path("diagnose-shaped", diagnose_shaped)]
