@@ -18,9 +18,9 @@ $(STAMPS)/venv: requirements.txt requirements-dev.txt
 
 # The diagnosis engine compiled by mypyc into .build/engine (errorkb/diagnosis/compiled.py).
 # Where this machine cannot compile, the engine runs as plain Python and this says why; a
-# type error mypyc refuses stops here. Any module of the package may change what is built
-# (compiled.py decides what is compiled and how the build is recognised).
-ENGINE_SOURCES := $(wildcard errorkb/diagnosis/*.py)
+# type error mypyc refuses stops here. Every module the build is made from, and compiled.py,
+# which decides what is compiled and how a build is recognised (__init__.py only chooses).
+ENGINE_SOURCES := $(filter-out %/__init__.py,$(wildcard errorkb/diagnosis/*.py))
 $(STAMPS)/engine: $(STAMPS)/venv $(ENGINE_SOURCES) pyproject.toml scripts/build_engine.py
 	$(BIN)/python scripts/build_engine.py
 	@touch $@
@@ -61,7 +61,7 @@ test: setup browser
 test-sqlite: $(STAMPS)/venv $(STAMPS)/engine
 	$(MANAGE) makemigrations --check --dry-run -v 0
 	$(BIN)/pytest -n 2 -q
-	@if $(BIN)/python -c "import sys; from errorkb.diagnosis.compiled import fresh_build; sys.exit(not fresh_build())"; then \
+	@if $(BIN)/python -c "import sys; from errorkb.diagnosis import COMPILED; sys.exit(not COMPILED)"; then \
 		echo "ERRORKB_PURE_ENGINE=1 $(BIN)/pytest -n 2 -q tests/diagnosis"; \
 		ERRORKB_PURE_ENGINE=1 $(BIN)/pytest -n 2 -q tests/diagnosis; \
 	else echo "(no compiled engine: its tests ran as plain Python above)"; fi
