@@ -66,7 +66,8 @@ def main() -> int:
     options = parser.parse_args()
     os.chdir(ROOT)  # mypycify names modules by their paths from here
     digest, started = sources_digest(), time.monotonic()
-    if not _built_from(digest):
+    kept = _built_from(digest)
+    if not kept:
         shutil.rmtree(BUILD, ignore_errors=True)  # a stale build must never outlive a failed one
     with tempfile.TemporaryDirectory(prefix="errorkb-engine-") as scratch:
         work, output = Path(scratch), Path(scratch) / "build"
@@ -80,7 +81,7 @@ def main() -> int:
         except (Exception, SystemExit) as exc:  # setuptools reports a failed compile by SystemExit
             outcome = (
                 f"the build in {os.path.relpath(BUILD, ROOT)}, made from these same sources, is kept"
-                if _built_from(digest)
+                if kept
                 else "it runs as plain Python, which gives the same answers, more slowly"
             )
             print(

@@ -82,6 +82,7 @@ def load_build_script(monkeypatch, build_dir):
     monkeypatch.setenv("ERRORKB_PURE_ENGINE", "1")  # what the script sets; restored after the test
     monkeypatch.chdir(Path(__file__).resolve().parents[2])  # main() changes directory
     monkeypatch.setattr(sys, "argv", ["build_engine.py"])
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the script puts the project first on it
     path = Path(__file__).resolve().parents[2] / "scripts" / "build_engine.py"
     spec = importlib.util.spec_from_file_location("build_engine_under_test", path)
     script = importlib.util.module_from_spec(spec)
@@ -93,6 +94,17 @@ def load_build_script(monkeypatch, build_dir):
 
     monkeypatch.setattr(script, "compile_into", no_compiler)
     return script
+
+
+def test_sources_mypyc_refuses_fail_the_build_even_without_strict(monkeypatch, tmp_path, capsys):
+    script = load_build_script(monkeypatch, tmp_path / "engine")
+
+    def refused(output, work):
+        raise script.SourcesRefused("error: Incompatible return value type")
+
+    monkeypatch.setattr(script, "compile_into", refused)
+    assert script.main() == 1
+    assert "mypyc refused" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("same_sources", [True, False])
