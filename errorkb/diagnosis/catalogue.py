@@ -319,8 +319,9 @@ class Catalogue:
         self.entries = tuple(entries)
         self.by_key = {e.key: e for e in entries}
         codes: dict[str, list[Entry]] = defaultdict(list)
-        # HTTP-status entries by status, then by provider: a paste with a status weighs only
-        # the providers it points at, never all of a large catalogue's (500 with a 400).
+        # HTTP-status entries by status, then by provider: a paste with a status that points
+        # at providers weighs only theirs, not all of a large catalogue's (500 with a 400);
+        # a bare status line, pointing at none, still weighs every provider's.
         statuses: dict[int, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))
         documented: dict[tuple[str, int], list[Entry]] = defaultdict(list)
         for entry in entries:

@@ -199,7 +199,7 @@ class Extraction:
         hosts: list[tuple[int, str, tuple[str, ...]]],
         rate_limit: list[tuple[int, str, str]],
         dates: list[tuple[int, str]],
-        named: tuple[str, ...] = (),
+        named: tuple[str, ...],
         truncated: bool = False,
     ) -> None:
         self.units = units

@@ -112,7 +112,7 @@ class Redacted:
         text: str,
         redactions: tuple[Redaction, ...],
         providers: frozenset[str],
-        cuts: tuple[tuple[int, int, int], ...] = (),
+        cuts: tuple[tuple[int, int, int], ...],
         lowered: str | None = None,
     ) -> None:
         self.text = text
