@@ -488,9 +488,8 @@ def refresh_statistics() -> None:
             # before the load: an autovacuum worker started during the load is one, and
             # after some loads only 2 of 7,681 pages were marked (100k entries), so a
             # status search read the table instead of its index (429: 9 -> 16 ms). Vacuum
-            # again until they are marked, for a few seconds at most.
+            # again, a second apart, until they are marked: ten seconds a table at most.
             for _ in range(VACUUM_ATTEMPTS):
-                cursor.execute(f'VACUUM "{table}"')
                 cursor.execute(
                     "SELECT relpages, relallvisible FROM pg_class WHERE oid = %s::regclass", [f'"{table}"']
                 )
@@ -498,6 +497,7 @@ def refresh_statistics() -> None:
                 if visible >= pages * 0.95:
                     break
                 time.sleep(1)
+                cursor.execute(f'VACUUM "{table}"')
 
 
 def _catalogue_changed() -> None:
