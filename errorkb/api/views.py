@@ -276,7 +276,8 @@ def validated_call(data) -> DiagnoseCall:
     catalogue = engine_catalogue()
     provider = None
     if hint is not None:
-        # Resolved here, once: diagnose() is then given the slug itself.
+        # Resolved here, where an unknown one is a 400: diagnose() is given the slug, which it
+        # then finds at its first lookup.
         provider = catalogue.resolve_provider(hint)
         if provider is None:
             raise ValidationError({"provider": [str(ProviderUnknown(hint, catalogue.provider_slugs))]})
@@ -322,7 +323,7 @@ class Diagnose(LeanAPIMixin, APIView):
             request.method != "POST"
             or "HTTP_AUTHORIZATION" in request.META  # a token: DRF authenticates it (or answers 401)
             # Any other permission needs the caller DRF authenticates: DRF checks it.
-            or self.permission_classes != [AllowAny]
+            or tuple(self.permission_classes) != (AllowAny,)
             or request.content_type != "application/json"
             or request.content_params.get("charset", "utf-8").lower() != "utf-8"
         ):

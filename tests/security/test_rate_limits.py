@@ -1,19 +1,11 @@
 """Rate limits answer 429 with Retry-After; ERRORKB_RATE_LIMITS configures them; tokens get more."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
 from errorkb.settings import _rate_limits
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
