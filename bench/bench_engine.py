@@ -1,4 +1,4 @@
-"""Benchmark of the pure diagnosis engine: `python bench/bench_engine.py [--catalogue PATH] [--scale PATH | --synthetic N]`.
+"""Benchmark of the pure diagnosis engine: `python bench/bench_engine.py [--catalogue PATH] [--scale PATH]`.
 
 Django is set up only to build the snapshot from fixtures/*.json; everything timed
 is errorkb.diagnosis alone. Per paste of the corpus (tests/diagnosis/corpus) the
@@ -13,7 +13,6 @@ engine's ratio to it. It ends with one line per target.
                   and compare medians: index-based matching should keep it within 2x. Each
                   paste is timed on one catalogue right after the other, so the ratio is taken
                   at one moment of the machine (measured minutes apart, it moved by 0.4x).
---synthetic N     the same with a synthetic N-entry catalogue (N/200 providers) built here
 """
 
 from __future__ import annotations
@@ -126,14 +125,6 @@ def big_log(size: int = 1_000_000) -> tuple[str, int]:
     return "\n".join(lines)[:size], len(errors)
 
 
-def synthetic_snapshot(entries: int) -> dict:
-    """The real catalogue plus `entries` synthetic ones across entries/200 providers, made by
-    the same generator as `manage.py generate_catalogue`."""
-    from errorkb.catalogue.management.commands.generate_catalogue import synthetic_snapshot
-
-    return synthetic_snapshot(providers=max(1, entries // 200), entries=entries)
-
-
 def measure(snapshots: list[tuple[str, dict]], cases: list[dict], repeat: int) -> list[dict]:
     """The corpus through each (label, snapshot)'s catalogue, measured side by side."""
     from errorkb.diagnosis import Catalogue
@@ -168,11 +159,7 @@ def measure(snapshots: list[tuple[str, dict]], cases: list[dict], repeat: int) -
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--catalogue", type=Path, help="A snapshot JSON file to diagnose against.")
-    scale = parser.add_mutually_exclusive_group()
-    scale.add_argument("--scale", type=Path, help="Also measure against this (large) snapshot JSON file.")
-    scale.add_argument(
-        "--synthetic", type=int, default=0, help="Also measure a synthetic catalogue of N entries."
-    )
+    parser.add_argument("--scale", type=Path, help="Also measure against this (large) snapshot JSON file.")
     parser.add_argument("--repeat", type=int, default=7, help="Runs per paste; the best is kept (default 7).")
     options = parser.parse_args()
 
@@ -192,8 +179,6 @@ def main() -> int:
     snapshots = [(label, snapshot)]
     if options.scale:
         snapshots.append((options.scale.name, json.loads(options.scale.read_text(encoding="utf-8"))))
-    elif options.synthetic:
-        snapshots.append((f"synthetic {options.synthetic:,}", synthetic_snapshot(options.synthetic)))
     result, *scaled = measure(snapshots, cases, options.repeat)
     catalogue = result["catalogue"]
 

@@ -248,6 +248,34 @@ def describe(label: str, load: Load) -> str:
     )
 
 
+def warm(server: Server, path: str, script: Path | None) -> None:
+    """A few requests, so that both workers have answered one before anything is timed."""
+    for _ in range(8):
+        request(server, "POST" if script else "GET", path, b'{"body": "6010"}' if script else None)
+
+
+def interleaved_rounds(plan: list, seconds: int, rounds: int) -> dict[str, list[Load]]:
+    """wrk on each (label, server, path, script) of the plan in turn, `rounds` times, each
+    round begun one place later (rotated); each load printed as it comes."""
+    runs: dict[str, list[Load]] = {}
+    for round_ in range(rounds):
+        for label, server, path, script in rotated(plan, round_):
+            load = wrk(server, path, seconds, script)
+            runs.setdefault(label, []).append(load)
+            say(describe(f"{label} [{round_ + 1}]", load))
+    return runs
+
+
+def ratio(runs: dict[str, list[Load]], label: str, against: str) -> float:
+    """label's requests/s over against's, round by round; the median."""
+    return statistics.median(a.rps / b.rps for a, b in zip(runs[label], runs[against], strict=True))
+
+
+def cpu_ratio(runs: dict[str, list[Load]], label: str, against: str) -> float:
+    """The same ratio from the servers' CPU per request, which a busy machine disturbs less."""
+    return statistics.median(b.cpu_us / a.cpu_us for a, b in zip(runs[label], runs[against], strict=True))
+
+
 # 1. HTTP ------------------------------------------------------------------------------------
 
 
@@ -257,8 +285,6 @@ def http_benchmark(env: dict, seconds: int, rounds: int) -> dict[str, float]:
     )
     base_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.baseline.settings"}
     bare_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.baseline.settings_bare"}
-    runs: dict[str, list[Load]] = {}
-    memory: list[float] = []
     # The same ErrorKB with rate limiting on: rates no load here reaches, but every call counted.
     limited_env = {**env, "ERRORKB_RATE_LIMITS": "anon=1000000000/min,diagnose=1000000000/min"}
     with (
@@ -268,12 +294,8 @@ def http_benchmark(env: dict, seconds: int, rounds: int) -> dict[str, float]:
         gunicorn("errorkb.wsgi:application", limited_env) as limited,
     ):
         for server in (app, limited):
-            for path, body in (
-                ("/api/v1/errors/123hub/6010", None),
-                ("/api/v1/diagnose", b'{"body": "6010"}'),
-            ):
-                for _ in range(8):  # warm both workers
-                    request(server, "POST" if body else "GET", path, body)
+            warm(server, "/api/v1/errors/123hub/6010", None)
+            warm(server, "/api/v1/diagnose", DIAGNOSE_LUA)
         plan = [
             ("bare Django (startproject)", base, "/ping", None),
             ("ErrorKB GET /api/v1/errors/…", app, "/api/v1/errors/123hub/6010", None),
@@ -282,19 +304,8 @@ def http_benchmark(env: dict, seconds: int, rounds: int) -> dict[str, float]:
             ("Django, no apps nor middleware", bare, "/ping", None),
             ("bare Django, diagnose's shape", base, "/diagnose-shaped", DIAGNOSE_LUA),
         ]
-        for round_ in range(rounds):
-            for label, server, path, script in rotated(plan, round_):
-                load = wrk(server, path, seconds, script)
-                runs.setdefault(label, []).append(load)
-                say(describe(f"{label} [{round_ + 1}]", load))
+        runs = interleaved_rounds(plan, seconds, rounds)
         memory = app.rss_mb()
-
-    def ratio(label: str, against: str) -> float:
-        return statistics.median(a.rps / b.rps for a, b in zip(runs[label], runs[against], strict=True))
-
-    def cpu_ratio(label: str, against: str) -> float:
-        """The same ratio from the servers' CPU per request, which a busy machine disturbs less."""
-        return statistics.median(b.cpu_us / a.cpu_us for a, b in zip(runs[label], runs[against], strict=True))
 
     baseline, floor = "bare Django (startproject)", "Django, no apps nor middleware"
     figures = {}
@@ -303,10 +314,10 @@ def http_benchmark(env: dict, seconds: int, rounds: int) -> dict[str, float]:
         ("ErrorKB GET /api/v1/errors/…", "error-detail"),
         ("ErrorKB POST /api/v1/diagnose", "diagnose"),
     ):
-        figures[name] = ratio(label, baseline)
+        figures[name] = ratio(runs, label, baseline)
         say(
-            f"    {name:<14} {figures[name]:.2f}x bare Django ({cpu_ratio(label, baseline):.2f}x by server CPU)   "
-            f"{ratio(label, floor):.2f}x Django with no middleware ({cpu_ratio(label, floor):.2f}x)"
+            f"    {name:<14} {figures[name]:.2f}x bare Django ({cpu_ratio(runs, label, baseline):.2f}x by server CPU)   "
+            f"{ratio(runs, label, floor):.2f}x Django with no middleware ({cpu_ratio(runs, label, floor):.2f}x)"
         )
         rps = statistics.median(r.rps for r in runs[label])
         base_rps = statistics.median(r.rps for r in runs[baseline])
@@ -314,19 +325,19 @@ def http_benchmark(env: dict, seconds: int, rounds: int) -> dict[str, float]:
         # the throughput ratio, and the servers' CPU per request is disturbed far less.
         target(
             f"{name} throughput >= {RATIO_TARGET}x bare Django",
-            figures[name] >= RATIO_TARGET and cpu_ratio(label, baseline) >= RATIO_TARGET,
-            f"{figures[name]:.3f}x: {rps:.0f} vs {base_rps:.0f} req/s; {cpu_ratio(label, baseline):.3f}x by server CPU",
+            figures[name] >= RATIO_TARGET and cpu_ratio(runs, label, baseline) >= RATIO_TARGET,
+            f"{figures[name]:.3f}x: {rps:.0f} vs {base_rps:.0f} req/s; {cpu_ratio(runs, label, baseline):.3f}x by server CPU",
         )
     shape = "bare Django, diagnose's shape"
     say(
         f"    the call's shape alone (bare Django: the same POST parsed, a 2.2 KB answer; no target): "
-        f"{ratio(shape, baseline):.2f}x bare Django's /ping ({cpu_ratio(shape, baseline):.2f}x by server CPU); "
-        f"diagnose is {ratio('ErrorKB POST /api/v1/diagnose', shape):.2f}x of it"
+        f"{ratio(runs, shape, baseline):.2f}x bare Django's /ping ({cpu_ratio(runs, shape, baseline):.2f}x by server CPU); "
+        f"diagnose is {ratio(runs, 'ErrorKB POST /api/v1/diagnose', shape):.2f}x of it"
     )
     label = "  the same, rate limits counted"
     say(
-        f"    diagnose with rate limits on: {ratio(label, baseline):.2f}x bare Django "
-        f"({cpu_ratio(label, baseline):.2f}x by server CPU); the targets are measured with them off"
+        f"    diagnose with rate limits on: {ratio(runs, label, baseline):.2f}x bare Django "
+        f"({cpu_ratio(runs, label, baseline):.2f}x by server CPU); the targets are measured with them off"
     )
     say(f"  memory per ErrorKB worker (real catalogue): {', '.join(f'{m:.0f} MB' for m in memory)}")
     return figures

@@ -1,6 +1,6 @@
 """Where POST /api/v1/diagnose's time goes under load: `python bench/under_load.py` (~2 minutes).
 
-make bench finds diagnose at about 0.7x bare Django's throughput, though the engine is
+make bench finds diagnose at about 0.8x bare Django's throughput, though the engine is
 only about a sixth of its instructions in-process. Under the same load as make bench
 (gunicorn, 2 sync workers; wrk -t2 -c32), interleaved rounds of: bare Django; bare Django
 answering a POST of diagnose's shape (the body parsed, a 2.2 KB answer); ErrorKB;
@@ -23,7 +23,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import DIAGNOSE_LUA, ensure_tools, gunicorn, prepared_env, request, rotated, wrk  # noqa: E402
+from run import (  # noqa: E402
+    DIAGNOSE_LUA,
+    cpu_ratio,
+    ensure_tools,
+    gunicorn,
+    interleaved_rounds,
+    prepared_env,
+    ratio,
+    warm,
+    wrk,
+)
 
 
 def main() -> int:
@@ -55,25 +65,13 @@ def main() -> int:
             ]
             timed = start(probe, ERRORKB_BENCH_ENGINE="timed", ERRORKB_BENCH_TIMES=str(times))
             for _, server, path, script in [*plan, ("", timed, "/api/v1/diagnose", DIAGNOSE_LUA)]:
-                for _ in range(8):  # warm both workers
-                    request(
-                        server, "POST" if script else "GET", path, b'{"body": "6010"}' if script else None
-                    )
-            runs: dict[str, list] = {}
-            for round_ in range(options.rounds):
-                for label, server, path, script in rotated(plan, round_):
-                    load = wrk(server, path, options.seconds, script)
-                    runs.setdefault(label, []).append(load)
-                    print(
-                        f"{label:<26} [{round_ + 1}] {load.rps:6.0f} req/s  server CPU {load.cpu_us:4.0f} us/req",
-                        flush=True,
-                    )
+                warm(server, path, script)
+            runs = interleaved_rounds(plan, options.seconds, options.rounds)
             print("ratios to the same round's bare Django (median over rounds):")
             for label in list(runs)[1:]:
-                pairs = list(zip(runs[label], runs["bare Django"], strict=True))
                 print(
-                    f"  {label:<26} {statistics.median(a.rps / b.rps for a, b in pairs):.2f}x by req/s, "
-                    f"{statistics.median(b.cpu_us / a.cpu_us for a, b in pairs):.2f}x by server CPU"
+                    f"  {label:<34} {ratio(runs, label, 'bare Django'):.2f}x by req/s, "
+                    f"{cpu_ratio(runs, label, 'bare Django'):.2f}x by server CPU"
                 )
             wrk(timed, "/api/v1/diagnose", options.seconds * 2, DIAGNOSE_LUA)
         lines = times.read_text().split() if times.exists() else []
