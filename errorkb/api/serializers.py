@@ -9,7 +9,7 @@ from errorkb.catalogue.models import (
     is_retryable,
     range_label,
 )
-from errorkb.catalogue.querysets import page_values
+from errorkb.catalogue.querysets import page_values_with_total
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -226,8 +226,10 @@ def entry_url(request, provider: str, code: str) -> str:
     return request.build_absolute_uri(url) if request is not None else url
 
 
-def entry_pages(queryset, request) -> list[dict]:
-    """A page (a slice) of entries as the API shows them, read as values, not model instances.
+def entry_pages(queryset, request) -> tuple[list[dict], int | None]:
+    """A page (a slice) of entries as the API shows them, read as values, not model
+    instances; and the total of the unsliced queryset when the page's statement tells
+    it (page_values_with_total()), else None.
 
     Two or three statements: the page's rows in order (page_values(): a search's
     ranking, or the list's), then their related entries. For a page of fifty, Django's
@@ -235,9 +237,9 @@ def entry_pages(queryset, request) -> list[dict]:
     cost more than the search itself: 'Payment does not exist' at 100k, 12.4 ms for
     the rows as instances with their prefetch, ~4 ms as values.
     """
-    rows = page_values(queryset, ENTRY_VALUES)
+    rows, total = page_values_with_total(queryset, ENTRY_VALUES)
     if not rows:
-        return []
+        return [], total
     related: dict[int, list] = {row["id"]: [] for row in rows}
     links = (
         ErrorEntry.related.through.objects.filter(from_errorentry_id__in=list(related))
@@ -252,4 +254,4 @@ def entry_pages(queryset, request) -> list[dict]:
     )
     for from_id, *values in links:
         related[from_id].append(tuple(values))
-    return [represent(row, related[row["id"]], request) for row in rows]
+    return [represent(row, related[row["id"]], request) for row in rows], total

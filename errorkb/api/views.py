@@ -17,9 +17,10 @@ from errorkb.diagnosis import Catalogue, ProviderUnknown, diagnose
 
 from .errors import PayloadTooLarge
 from .filters import ErrorEntryFilter
+from .pagination import EntryPages, EntryPagination
 from .parsers import JSONBodyParser, PlainTextParser, read_json
 from .renderers import JSONRenderer
-from .serializers import ErrorEntrySerializer, ProviderSerializer, entry_pages
+from .serializers import ErrorEntrySerializer, ProviderSerializer
 from .throttles import RateLimit
 
 JSON = JSONRenderer()
@@ -102,26 +103,11 @@ class ProviderDetail(ProviderViewMixin, generics.RetrieveAPIView):
     lookup_field = "slug"
 
 
-class EntryPages:
-    """What ErrorList's paginator pages: the filtered entries, counted as the queryset counts
-    them (a search's own count), each page read as values by entry_pages() (Django's
-    Paginator takes any sliceable object with a count())."""
-
-    def __init__(self, queryset, request) -> None:
-        self.queryset = queryset
-        self.request = request
-
-    def count(self) -> int:
-        return self.queryset.count()
-
-    def __getitem__(self, key: slice) -> list[dict]:
-        return entry_pages(self.queryset[key], self.request)
-
-
 class ErrorList(LeanAPIMixin, generics.ListAPIView):
     serializer_class = ErrorEntrySerializer  # what a page shows (entry_pages builds the same dicts)
     filter_backends = [DjangoFilterBackend]
     filterset_class = ErrorEntryFilter
+    pagination_class = EntryPagination
 
     def get_queryset(self):
         # Plain: entry_pages() reads each page's rows and related entries itself

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connections, models
-from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, Count, F, Func, IntegerField, Q, Value, When, Window
 from django.db.models.expressions import RawSQL
 
 
@@ -248,22 +248,48 @@ def page_values(queryset, fields) -> list[dict]:
       76 ms; the API's whole list at page 500 (an OFFSET the sorter keeps) 100 ->
       41 ms; it costs about 0.8 ms more to build, which a small search pays.
     """
+    return _read_page(queryset, fields, with_total=False)[0]
+
+
+def page_values_with_total(queryset, fields) -> tuple[list[dict], int | None]:
+    """page_values(), and how many entries the whole (unsliced) queryset holds when the
+    page's own statement can tell: a page of a word search on PostgreSQL. Else None
+    (ask count()).
+
+    Such a search ranks every match to find its page, and its count visited every
+    matching row again: `expired` at 100k (2,964 matches), 8.3 ms for the count, the
+    page's ids as fast with `COUNT(*) OVER ()` as without (16.7 against 17.1 ms).
+    SQLite is left to its count from the FTS5 index (count(), 0.5 ms): its window
+    function sets the matches aside first (`expired` 7.3 -> 13.7 ms, `the` 93 -> 237 ms).
+    """
+    return _read_page(queryset, fields, with_total=True)
+
+
+def _read_page(queryset, fields, with_total: bool) -> tuple[list[dict], int | None]:
     query = queryset.query
     if query.is_empty():
-        return []
+        return [], None
     queryset = queryset.prefetch_related(None)
     if not query.is_sliced:
-        return list(queryset.values("id", *fields))
+        return list(queryset.values("id", *fields)), None
     # The rows are read by a query of their own, with the search's rank computed again.
     rows = queryset.model._base_manager.db_manager(queryset.db).annotate(
         **{name: query.annotations[name] for name in query.annotation_select}
     )
     plan = search_plan(query)
     if plan is not None and plan.by_status is not None:
-        ids = _union_ids(query, plan)
-        by_id = {row["id"]: row for row in rows.filter(pk__in=ids).order_by().values("id", *fields)}
-        return [by_id[pk] for pk in ids if pk in by_id]
+        return _rows_in_order(rows, _union_ids(query, plan), fields), None
+    if with_total and "rank" in query.annotations and connections[queryset.db].vendor == "postgresql":
+        ranked = list(queryset.annotate(search_total=Window(Count("*"))).values_list("pk", "search_total"))
+        total = ranked[0][1] if ranked else None  # past the last page: no row to tell it
+        return _rows_in_order(rows, [pk for pk, _ in ranked], fields), total
     rows = rows.filter(pk__in=queryset.values("pk"))
     if query.order_by:  # else the model's ordering, as the queryset's
         rows = rows.order_by(*query.order_by)
-    return list(rows.values("id", *fields))
+    return list(rows.values("id", *fields)), None
+
+
+def _rows_in_order(rows, ids: list, fields) -> list[dict]:
+    """The values of the rows with these ids, in the ids' order."""
+    by_id = {row["id"]: row for row in rows.filter(pk__in=ids).order_by().values("id", *fields)}
+    return [by_id[pk] for pk in ids if pk in by_id]

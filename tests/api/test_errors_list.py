@@ -114,3 +114,51 @@ def test_a_page_of_results_reads_ids_rows_and_related_entries_in_a_few_statement
     for entry in body["results"]:
         detail = client.get(f"/api/v1/errors/{entry['provider']}/{entry['code']}").json()
         assert entry["related"] == detail["related"]
+
+
+@pytest.mark.parametrize("q", ["payment", "4", ""])
+def test_pages_past_the_end_or_not_numbers_are_not_found_and_last_is_the_last(client, q, monkeypatch):
+    from rest_framework.pagination import PageNumberPagination
+
+    monkeypatch.setattr(PageNumberPagination, "page_size", 3)
+    first = client.get("/api/v1/errors", {"q": q}).json()
+    pages = -(-first["count"] // 3)
+    assert pages > 1
+    last = client.get("/api/v1/errors", {"q": q, "page": pages}).json()
+    assert client.get("/api/v1/errors", {"q": q, "page": "last"}).json() == last
+    assert last["count"] == first["count"] and last["next"] is None
+    assert 0 < len(last["results"]) <= 3
+    for page in (pages + 1, 999, 0, -1, "abc", "1.5"):
+        response = client.get("/api/v1/errors", {"q": q, "page": page})
+        assert response.status_code == 404, page
+        assert response.json()["detail"] == "Invalid page."
+
+
+def test_a_page_shorter_than_a_page_is_the_last_and_tells_the_count(client, django_assert_max_num_queries):
+    for params in ({"q": "payment"}, {"q": "4"}, {"q": "zebrafish"}, {"provider": "123hub"}):
+        with django_assert_max_num_queries(4) as captured:
+            body = client.get("/api/v1/errors", params).json()
+        assert not [q for q in captured.captured_queries if "__count" in q["sql"]], params
+        assert body["count"] == len(body["results"]) < 50
+
+
+def test_a_full_page_of_a_word_search_tells_its_count_with_it(
+    client, monkeypatch, django_assert_max_num_queries
+):
+    """On PostgreSQL the page's ranked ids carry the total (COUNT(*) OVER ()); a separate
+    count visited every match again. SQLite counts from its FTS5 index."""
+    from django.db import connection
+    from rest_framework.pagination import PageNumberPagination
+
+    from errorkb.catalogue.models import ErrorEntry
+
+    monkeypatch.setattr(PageNumberPagination, "page_size", 3)
+    with django_assert_max_num_queries(4) as captured:
+        body = client.get("/api/v1/errors", {"q": "payment"}).json()
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert len(counts) == 1 and "OVER ()" in counts[0]
+    else:
+        assert len(counts) == 1 and "catalogue_errorentry_fts" in counts[0]
+    assert len(body["results"]) == 3
+    assert body["count"] == len(list(ErrorEntry.objects.search("payment"))) > 3

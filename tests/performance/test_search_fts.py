@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from errorkb.catalogue.models import ErrorEntry, Provider
-from errorkb.catalogue.querysets import page_values
+from errorkb.catalogue.querysets import page_values, page_values_with_total
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +114,18 @@ def test_a_slice_of_the_results_is_that_slice_of_the_whole_ranking(query):
         assert [(e.provider.slug, e.code, e.rank) for e in page] == whole[start:stop]
         rows = page_values(ErrorEntry.objects.search(query)[start:stop], ("provider__slug", "code", "rank"))
         assert [(r["provider__slug"], r["code"], r["rank"]) for r in rows] == whole[start:stop]
+
+
+@pytest.mark.parametrize("query", ["payment", "insufficient", "the", "429"])
+def test_a_page_with_its_total_is_the_page_and_the_count(query):
+    results = ErrorEntry.objects.search(query)
+    count = results.count()
+    for start, stop in ((0, 3), (2, 7), (count - 1, count + 5), (count, count + 5)):
+        rows, total = page_values_with_total(results[start:stop], ("code", "rank"))
+        assert rows == page_values(results[start:stop], ("code", "rank"))
+        # A word search on PostgreSQL tells its total with any page that has a row.
+        told = connection.vendor == "postgresql" and query != "429" and start < count
+        assert total == (count if told else None)
 
 
 def test_a_filter_after_the_search_narrows_before_the_slice():

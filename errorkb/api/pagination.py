@@ -1,0 +1,70 @@
+"""How the API's entry list is paged: Django's Paginator, asking for a search's count
+only when the page's own statement did not tell it."""
+
+from django.core.paginator import Paginator
+from rest_framework.pagination import PageNumberPagination
+
+from .serializers import entry_pages
+
+
+class EntryPages:
+    """What ErrorList's paginator pages: the filtered entries, each page read as values by
+    entry_pages() and counted as the queryset counts them (a search's own count).
+
+    Django's Paginator takes any sliceable object with a count(). EntryPaginator reads
+    the page asked for first (read()), which may tell the total, and then slices it.
+    """
+
+    def __init__(self, queryset, request) -> None:
+        self.queryset = queryset
+        self.request = request
+        self.read_start: int | None = None
+        self.read_stop = 0
+        self.read_entries: list[dict] = []
+
+    def read(self, start: int, stop: int) -> int | None:
+        """Read the entries [start:stop] for a slice to come; the total if that told it, else None.
+
+        A page that comes back short is the last one, so it tells the total too (a
+        first page, even empty): most searches fit in one page, and their count, a
+        statement of its own, is never asked.
+        """
+        self.read_entries, total = entry_pages(self.queryset[start:stop], self.request)
+        self.read_start, self.read_stop = start, stop
+        if total is None and len(self.read_entries) < stop - start and (self.read_entries or start == 0):
+            total = start + len(self.read_entries)
+        return total
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, key: slice) -> list[dict]:
+        # The Paginator cuts the last page's slice at the count: still the page read.
+        if self.read_start is not None and key.start == self.read_start and key.stop <= self.read_stop:
+            return self.read_entries[: key.stop - key.start]
+        return entry_pages(self.queryset[key], self.request)[0]
+
+
+class EntryPaginator(Paginator):
+    """Django's Paginator over EntryPages, reading the page before counting the entries.
+
+    The page tells the total when it is the last one (EntryPages.read()), and on a word
+    search on PostgreSQL, which ranks every match to find its page, in the same
+    statement (page_values_with_total()); a separate count would visit every match
+    again. Number checks and errors stay Django's (super().page()).
+    """
+
+    def page(self, number):
+        try:
+            start = (int(number) - 1) * self.per_page
+        except (TypeError, ValueError):
+            start = -1
+        if start >= 0 and not self.orphans and "count" not in self.__dict__:
+            total = self.object_list.read(start, start + self.per_page)
+            if total is not None:
+                self.count = total  # a cached_property: what count() would have answered
+        return super().page(number)
+
+
+class EntryPagination(PageNumberPagination):
+    django_paginator_class = EntryPaginator
