@@ -243,9 +243,11 @@ def test_on_sqlite_a_word_search_of_all_entries_is_counted_from_the_fts5_table_a
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
-def test_on_postgresql_the_apps_queries_run_without_parallel_workers():
+def test_on_postgresql_the_apps_queries_run_without_parallel_workers_and_cost_reads_as_cached():
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone()[0] == "0"
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
     plan = ErrorEntry.objects.search("429").explain()
     assert "Gather" not in plan
