@@ -123,8 +123,8 @@ def test_a_page_with_its_total_is_the_page_and_the_count(query):
     for start, stop in ((0, 3), (2, 7), (count - 1, count + 5), (count, count + 5)):
         rows, total = page_values_with_total(results[start:stop], ("code", "rank"))
         assert rows == page_values(results[start:stop], ("code", "rank"))
-        # A word search on PostgreSQL tells its total with any page that has a row.
-        told = connection.vendor == "postgresql" and query != "429" and start < count
+        # A search on PostgreSQL tells its total with any page that has a row.
+        told = connection.vendor == "postgresql" and start < count
         assert total == (count if told else None)
 
 
