@@ -1,5 +1,5 @@
-"""How the API's entry list is paged: Django's Paginator, asking for a search's count
-only when the page's own statement did not tell it."""
+"""How the API's entry list is paged: Django's Paginator, asking for the count only when
+the page itself did not tell it."""
 
 from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
@@ -9,7 +9,7 @@ from .serializers import entry_pages
 
 class EntryPages:
     """What ErrorList's paginator pages: the filtered entries, each page read as values by
-    entry_pages() and counted as the queryset counts them (a search's own count).
+    entry_pages() and counted as the queryset counts them (a search's own count()).
 
     Django's Paginator takes any sliceable object with a count(). EntryPaginator reads
     the page asked for first (read()), which may tell the total, and then slices it.
@@ -48,19 +48,24 @@ class EntryPages:
 class EntryPaginator(Paginator):
     """Django's Paginator over EntryPages, reading the page before counting the entries.
 
-    The page tells the total when it is the last one (EntryPages.read()), and on a word
-    search on PostgreSQL, which ranks every match to find its page, in the same
-    statement (page_values_with_total()); a separate count would visit every match
-    again. Number checks and errors stay Django's (super().page()).
+    The page tells the total when it is the last one (EntryPages.read()), and on
+    PostgreSQL a search's page, which ranks every match to find itself, tells it in
+    the same statement (page_values_with_total()); a separate count would visit every
+    match again. Django still checks the number and words the errors (super().page()).
     """
+
+    # An OFFSET the databases take (a signed 64-bit integer); a page past it is only
+    # checked against the count, by Django, as before.
+    LAST_READ_FIRST = 2**63 - 1
 
     def page(self, number):
         try:
-            start = (int(number) - 1) * self.per_page
-        except (TypeError, ValueError):
+            start = (int(str(number)) - 1) * self.per_page
+        except ValueError:
             start = -1
-        if start >= 0 and not self.orphans and "count" not in self.__dict__:
-            total = self.object_list.read(start, start + self.per_page)
+        stop = start + self.per_page
+        if 0 <= start and stop <= self.LAST_READ_FIRST and not self.orphans and "count" not in self.__dict__:
+            total = self.object_list.read(start, stop)
             if total is not None:
                 self.count = total  # a cached_property: what count() would have answered
         return super().page(number)

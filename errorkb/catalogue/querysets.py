@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import BooleanField, Case, Count, F, Func, IntegerField, Q, Value, When, Window
 from django.db.models.expressions import RawSQL
@@ -130,6 +131,7 @@ class ErrorEntryQuerySet(models.QuerySet):
         if plan.by_status is not None:
             # A bare status search counts its two parts (page_values() ranks them together),
             # each from one index, where the OR of both made PostgreSQL visit every matching row.
+            # (A page of the API on PostgreSQL tells the total itself: page_values_with_total().)
             return plan.by_status.count() + plan.by_text.count()
         # Words searched in all entries, on SQLite: the index's own count. Each match
         # looked up in the entries' table cost ~2.5 us: 'expired' (2,964 of 100k)
@@ -192,7 +194,8 @@ class SearchPlan:
     It holds only while the Query is still the search it planned (search_plan()).
     Exactly one of the two kinds is set:
     - a bare status search: its two parts, the entries with the status and the
-      other text matches, ranked together (page_values()) and counted apart;
+      other text matches, ranked together (page_values()) and counted apart (or
+      with the page, page_values_with_total());
     - a word search of all entries on SQLite: its FTS5 query, counted from the index.
     """
 
@@ -225,20 +228,24 @@ def _union_ids(query, plan: SearchPlan, using: str, counted: bool) -> tuple[list
         plan.by_status.order_by()
         .values_list(*columns)
         .union(plan.by_text.order_by().values_list(*columns), all=True)
+        .using(using)
     )
     if not counted:
         return [row[0] for row in ranked.order_by(*SEARCH_ORDER)[query.low_mark : query.high_mark]], None
-    # Django puts no window over a union: its statement, counted and ranked around it.
-    sql, params = ranked.query.get_compiler(using=using).as_sql()
-    quote = connections[using].ops.quote_name
+    # Django puts no window over a union: its statement, counted and ranked around it,
+    # by the columns' places (pk, then SEARCH_ORDER's), not by the names Django gives them.
+    try:
+        sql, params = ranked.query.get_compiler(using=using).as_sql()
+    except EmptyResultSet:  # both parts can match nothing (a status no entry can have)
+        return [], 0
+    order = ", ".join(str(place) for place in range(2, 2 + len(SEARCH_ORDER)))
     with connections[using].cursor() as cursor:
         cursor.execute(
-            f"SELECT {quote('pk')}, COUNT(*) OVER () FROM ({sql}) ranked"
-            f" ORDER BY {', '.join(quote(column) for column in SEARCH_ORDER)} LIMIT %s OFFSET %s",
+            f"SELECT ranked.*, COUNT(*) OVER () FROM ({sql}) ranked ORDER BY {order} LIMIT %s OFFSET %s",
             [*params, query.high_mark - query.low_mark, query.low_mark],
         )
         rows = cursor.fetchall()
-    return [pk for pk, _ in rows], rows[0][1] if rows else None
+    return [row[0] for row in rows], rows[0][-1] if rows else None
 
 
 def page_values(queryset, fields) -> list[dict]:
@@ -291,7 +298,13 @@ def _read_page(queryset, fields, with_total: bool) -> tuple[list[dict], int | No
     rows = queryset.model._base_manager.db_manager(queryset.db).annotate(
         **{name: query.annotations[name] for name in query.annotation_select}
     )
-    counted = with_total and connections[queryset.db].vendor == "postgresql"  # page_values_with_total()
+    counted = (
+        with_total
+        and connections[queryset.db].vendor == "postgresql"
+        and query.high_mark is not None
+        # A window counts the rows before DISTINCT or GROUP BY makes them fewer.
+        and not (query.distinct or query.group_by or query.combinator)
+    )
     plan = search_plan(query)
     if plan is not None and plan.by_status is not None:
         ids, total = _union_ids(query, plan, queryset.db, counted)

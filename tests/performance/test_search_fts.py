@@ -128,6 +128,18 @@ def test_a_page_with_its_total_is_the_page_and_the_count(query):
         assert total == (count if told else None)
 
 
+def test_a_page_with_its_total_of_any_slice_or_a_distinct_search_is_right():
+    whole = ErrorEntry.objects.search("429")
+    rows, _ = page_values_with_total(whole[2:], ("code",))  # open-ended: no LIMIT to count with
+    assert [row["code"] for row in rows] == [entry.code for entry in whole][2:]
+    # Entries joined to their related entries, one row each, then made distinct again:
+    # the total is the distinct entries', not the joined rows'.
+    distinct = ErrorEntry.objects.search("payment").filter(related__isnull=False).distinct()
+    rows, total = page_values_with_total(distinct[0:3], ("code",))
+    assert len(rows) == 3 and total in (None, distinct.count())
+    assert distinct.count() < ErrorEntry.objects.search("payment").filter(related__isnull=False).count()
+
+
 def test_a_filter_after_the_search_narrows_before_the_slice():
     whole = [e.code for e in ErrorEntry.objects.search("429").filter(provider__slug="rukkyhub")]
     page = ErrorEntry.objects.search("429").filter(provider__slug="rukkyhub")[1:4]
