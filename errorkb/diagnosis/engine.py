@@ -13,6 +13,7 @@ How it decides, per error found in the paste:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -436,13 +437,14 @@ def _decide(
         specific = [c for c in candidates.values()]
         best_specific = max((c.score for c in specific), default=0.0)
         # The status entries of the providers that can be chosen, looked up by provider (a
-        # large catalogue has hundreds with a 400), in the catalogue's order: those the
-        # paste points at if it points at any, else those the evidence identified, else
-        # every provider's. (`providers` is within `identified`: an entry of one is known.)
+        # large catalogue has hundreds with a 400): those the paste points at if it points
+        # at any, else those the evidence identified, else every provider's. (`providers` is
+        # within `identified`: an entry of one is known.) In no particular order: the final
+        # ranking orders the matches by score, kind, provider and code.
         by_provider = catalogue.status_entries.get(status, {})
         pointed = providers if providers else identified if specific else None
-        status_slugs = (
-            list(by_provider) if pointed is None else catalogue.in_order(s for s in pointed if s in by_provider)
+        status_slugs: Iterable[str] = (
+            by_provider if pointed is None else [s for s in pointed if s in by_provider]
         )
         status_entries = [
             entry for slug in status_slugs if allowed is None or slug in allowed for entry in by_provider[slug]
