@@ -3,11 +3,12 @@
 Writes .build/engine/ (see errorkb/diagnosis/compiled.py for how it is used and
 why it is not beside the sources), with the digest of the sources it was made
 from. Where this machine cannot compile (mypy missing, no C compiler or Python
-headers) it says so and leaves no build: the engine then runs as plain Python,
-slower but the same in every answer; it exits non-zero for that only with
---strict. A type error mypyc refuses is the sources' fault, not the machine's:
-it always exits non-zero, so `make test` fails instead of quietly testing the
-plain-Python engine twice. About a minute on a 2-core machine (51-70 s seen).
+headers) it says so and leaves no build, unless the one in place was made from
+these same sources: the engine then runs as plain Python, slower but the same
+in every answer; it exits non-zero for that only with --strict. When mypyc
+itself stops on the sources (a type error, or mypy's configuration) that is the
+project's fault, not the machine's: it always exits non-zero, so `make test`
+fails instead of quietly testing the plain-Python engine twice. About a minute on a 2-core machine (51-70 s seen).
 """
 
 from __future__ import annotations
@@ -26,11 +27,17 @@ sys.path.insert(0, str(ROOT))
 # neither loaded nor warned about while a new one is made.
 os.environ["ERRORKB_PURE_ENGINE"] = "1"
 
-from errorkb.diagnosis.compiled import BUILD, DIGEST_FILE, compiled_sources, sources_digest  # noqa: E402
+from errorkb.diagnosis.compiled import (  # noqa: E402
+    BUILD,
+    DIGEST_FILE,
+    compiled_sources,
+    recorded_digest,
+    sources_digest,
+)
 
 
 class SourcesRefused(Exception):
-    """mypyc refused the engine's sources (a type error): a bug to fix, wherever it runs."""
+    """mypyc stopped on the engine's sources or mypy's configuration: a bug to fix, wherever it runs."""
 
 
 def compile_into(output: Path, work: Path) -> None:
@@ -49,15 +56,6 @@ def compile_into(output: Path, work: Path) -> None:
     )
 
 
-def _built_from(digest: str) -> bool:
-    """Whether the build in place was made from these very sources: kept until a new one is
-    ready, so a compile that fails for a passing reason (a full disk, say) loses nothing."""
-    try:
-        return (BUILD / DIGEST_FILE).read_text().strip() == digest
-    except OSError:
-        return False
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -66,7 +64,9 @@ def main() -> int:
     options = parser.parse_args()
     os.chdir(ROOT)  # mypycify names modules by their paths from here
     digest, started = sources_digest(), time.monotonic()
-    kept = _built_from(digest)
+    # A build of these very sources is kept until a new one is ready, so a compile that
+    # fails for a passing reason (a full disk, say) loses nothing.
+    kept = recorded_digest(BUILD) == digest
     if not kept:
         shutil.rmtree(BUILD, ignore_errors=True)  # a stale build must never outlive a failed one
     with tempfile.TemporaryDirectory(prefix="errorkb-engine-") as scratch:
@@ -75,7 +75,9 @@ def main() -> int:
             compile_into(output, work)
         except SourcesRefused:
             print(
-                "ERROR: mypyc refused the diagnosis engine's sources (the errors are above).", file=sys.stderr
+                "ERROR: mypyc refused the diagnosis engine's sources or mypy's configuration"
+                " (the errors are above).",
+                file=sys.stderr,
             )
             return 1
         except (Exception, SystemExit) as exc:  # setuptools reports a failed compile by SystemExit

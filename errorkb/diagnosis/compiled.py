@@ -47,14 +47,21 @@ def sources_digest() -> str:
     return digest.hexdigest()
 
 
+def recorded_digest(build: Path = BUILD) -> str | None:
+    """The digest of the sources a build was made from; None where there is no build."""
+    try:
+        return (build / DIGEST_FILE).read_text().strip()
+    except OSError:
+        return None  # never built (or the build failed)
+
+
 def fresh_build(build: Path = BUILD) -> Path | None:
     """The build directory if it holds a build of these sources; None to run as plain Python."""
     if os.environ.get("ERRORKB_PURE_ENGINE", "").strip() not in ("", "0"):
         return None
-    try:
-        recorded = (build / DIGEST_FILE).read_text().strip()
-    except OSError:
-        return None  # never built (or the build failed): plain Python, as designed
+    recorded = recorded_digest(build)
+    if recorded is None:
+        return None  # plain Python, as designed
     if recorded != sources_digest():
         logging.getLogger("errorkb").warning(
             "the compiled diagnosis engine in %s is older than its sources; running it as plain "

@@ -75,8 +75,9 @@ def test_a_plain_python_module_is_not_taken_for_a_compiled_one():
     assert not compiled.is_compiled(sys)  # a built-in module has no file at all
 
 
-def load_build_script(monkeypatch, build_dir):
-    """scripts/build_engine.py as a module, building into build_dir; its compile fails at once."""
+def load_build_script(monkeypatch, build_dir, compile_fails=True):
+    """scripts/build_engine.py as a module, building into build_dir; its compile fails at once
+    (with compile_fails)."""
     import importlib.util
 
     monkeypatch.setenv("ERRORKB_PURE_ENGINE", "1")  # what the script sets; restored after the test
@@ -92,17 +93,20 @@ def load_build_script(monkeypatch, build_dir):
     def no_compiler(output, work):
         raise OSError("no space left on device")
 
-    monkeypatch.setattr(script, "compile_into", no_compiler)
+    if compile_fails:
+        monkeypatch.setattr(script, "compile_into", no_compiler)
     return script
 
 
 def test_sources_mypyc_refuses_fail_the_build_even_without_strict(monkeypatch, tmp_path, capsys):
-    script = load_build_script(monkeypatch, tmp_path / "engine")
+    import mypyc.build
 
-    def refused(output, work):
-        raise script.SourcesRefused("error: Incompatible return value type")
+    script = load_build_script(monkeypatch, tmp_path / "engine", compile_fails=False)
 
-    monkeypatch.setattr(script, "compile_into", refused)
+    def refused(*args, **kwargs):  # what mypycify does once it has printed a type error
+        sys.exit("error: Incompatible return value type")
+
+    monkeypatch.setattr(mypyc.build, "mypycify", refused)  # compile_into imports it when called
     assert script.main() == 1
     assert "mypyc refused" in capsys.readouterr().err
 
