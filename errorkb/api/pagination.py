@@ -54,9 +54,9 @@ class EntryPaginator(Paginator):
     match again. Django still checks the number and words the errors (super().page()).
     """
 
-    # An OFFSET the databases take (a signed 64-bit integer); a page past it is only
-    # checked against the count, by Django, as before.
-    LAST_READ_FIRST = 2**63 - 1
+    # The largest OFFSET the databases take (a signed 64-bit integer); a page past it is
+    # only checked against the count, by Django, as before.
+    MAX_OFFSET = 2**63 - 1
 
     def page(self, number):
         try:
@@ -64,7 +64,8 @@ class EntryPaginator(Paginator):
         except ValueError:
             start = -1
         stop = start + self.per_page
-        if 0 <= start and stop <= self.LAST_READ_FIRST and not self.orphans and "count" not in self.__dict__:
+        # With orphans (DRF passes none) a short page need not be the last: count first.
+        if 0 <= start and stop <= self.MAX_OFFSET and not self.orphans and "count" not in self.__dict__:
             total = self.object_list.read(start, stop)
             if total is not None:
                 self.count = total  # a cached_property: what count() would have answered

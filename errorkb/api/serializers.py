@@ -231,8 +231,9 @@ def entry_pages(queryset, request) -> tuple[list[dict], int | None]:
     instances; and the total of the unsliced queryset when the page's statement tells
     it (page_values_with_total()), else None.
 
-    Two to four statements: the page's rows in order (page_values_with_total(): a
-    search's ranking, or the list's), then their related entries. For a page of fifty, Django's
+    One to three statements: the page's rows in order (page_values_with_total(): a
+    search's ranking, or the list's; one or two), then, if there are any, their
+    related entries. For a page of fifty, Django's
     instances (entry, provider and category each) and the related entries' prefetch
     cost more than the search itself: 'Payment does not exist' at 100k, 12.4 ms for
     the rows as instances with their prefetch, ~4 ms as values.

@@ -281,8 +281,12 @@ def page_values_with_total(queryset, fields) -> tuple[list[dict], int | None]:
     row again: `expired` at 100k (2,964 matches), 8.3 ms for the count, the page's ids
     as fast with `COUNT(*) OVER ()` as without (16.7 against 17.1 ms); a bare `429`
     (10,081), 3.6 ms for its two counts. SQLite is left to its counts from its indexes
-    (count(), 0.5 ms for `expired`): its window function sets the matches aside first
-    (`expired` 7.3 -> 13.7 ms, `the` 93 -> 237 ms).
+    (count(), 0.5 ms for `expired`): a window function there would set the matches
+    aside first (`expired` 7.3 -> 13.7 ms, `the` 93 -> 237 ms). A word search's page is
+    read in two statements here (its ids with the total, then their rows) where
+    page_values() reads it in one: a page that turns out the last, which tells its
+    total anyway (EntryPages.read()), pays that statement for nothing, as it paid the
+    count before.
     """
     return _read_page(queryset, fields, with_total=True)
 
@@ -298,18 +302,17 @@ def _read_page(queryset, fields, with_total: bool) -> tuple[list[dict], int | No
     rows = queryset.model._base_manager.db_manager(queryset.db).annotate(
         **{name: query.annotations[name] for name in query.annotation_select}
     )
-    counted = (
-        with_total
-        and connections[queryset.db].vendor == "postgresql"
-        and query.high_mark is not None
-        # A window counts the rows before DISTINCT or GROUP BY makes them fewer.
-        and not (query.distinct or query.group_by or query.combinator)
-    )
+    counted = with_total and query.high_mark is not None and connections[queryset.db].vendor == "postgresql"
     plan = search_plan(query)
     if plan is not None and plan.by_status is not None:
         ids, total = _union_ids(query, plan, queryset.db, counted)
         return _rows_in_order(rows, ids, fields), total
-    if counted and "rank" in query.annotations:
+    if (
+        counted
+        and SEARCH_ORDER[0] in query.annotations  # ranked by search()
+        # A window counts the rows before DISTINCT or GROUP BY makes them fewer.
+        and not (query.distinct or query.group_by or query.combinator)
+    ):
         ranked = list(queryset.annotate(search_total=Window(Count("*"))).values_list("pk", "search_total"))
         total = ranked[0][1] if ranked else None  # past the last page: no row to tell it
         return _rows_in_order(rows, [pk for pk, _ in ranked], fields), total
