@@ -218,9 +218,10 @@ def diagnose_values(data: dict) -> tuple[str, str | None, int | None]:
     try:
         payload.is_valid(raise_exception=True)
     except RecursionError:
-        # A field nested a thousand deep (JSON allows 1,024 levels) is str()'d by DRF's
-        # fields, which recurses past Python's limit before any check can say "not a string".
-        raise ParseError("JSON parse error - the document is nested too deeply.") from None
+        # `provider` or `http_status` nested a thousand deep (orjson parses 1,024 levels)
+        # is str()'d by DRF's CharField or IntegerField, which recurses past Python's limit
+        # before any check can say "not a string" or "not a number".
+        raise ParseError("The request is nested too deeply to read.") from None
     values = payload.validated_data
     return values["body"], values.get("provider") or None, values.get("http_status")
 
