@@ -18,8 +18,9 @@ def test_highlight_marks_every_word_each_time_the_longer_first():
     html = presenters.highlight("Low balance & lowbalance: LOW", words)
     assert html == "<mark>Low</mark> <mark>balance</mark> &amp; <mark>low</mark><mark>balance</mark>: <mark>LOW</mark>"
     assert presenters.highlight("a & b", []) == "a &amp; b"
-    # Where one word begins another, the longer is marked whole.
+    # Where one word begins another, the longer is marked whole: the words come longest first.
     words = presenters.query_words("low lowbalance")
+    assert words == ["lowbalance", "low"]
     assert presenters.highlight("lowbalance low", words) == "<mark>lowbalance</mark> <mark>low</mark>"
 
 
