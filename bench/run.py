@@ -39,7 +39,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench-results" / "latest.txt"
-DIAGNOSE_LUA = ROOT / "bench" / "diagnose.lua"
+sys.path.insert(0, str(ROOT / "bench"))
+from inprocess import DIAGNOSE_LUA, typical_body  # noqa: E402
+
 BENCH_ENGINE = ROOT / "bench" / "bench_engine.py"
 
 RATIO_TARGET = 0.85
@@ -249,9 +251,10 @@ def describe(label: str, load: Load) -> str:
 
 
 def warm(server: Server, path: str, script: Path | None) -> None:
-    """A few requests, so that both workers have answered one before anything is timed."""
+    """A few requests as wrk will make them, so that both workers have answered one before
+    anything is timed. (The one wrk script there is, bench/diagnose.lua, posts typical_body().)"""
     for _ in range(8):
-        request(server, "POST" if script else "GET", path, b'{"body": "6010"}' if script else None)
+        request(server, "POST" if script else "GET", path, typical_body() if script else None)
 
 
 def interleaved_rounds(plan: list, seconds: int, rounds: int) -> dict[str, list[Load]]:
@@ -293,9 +296,6 @@ def http_benchmark(env: dict, seconds: int, rounds: int) -> dict[str, float]:
         gunicorn("errorkb.wsgi:application", env) as app,
         gunicorn("errorkb.wsgi:application", limited_env) as limited,
     ):
-        for server in (app, limited):
-            warm(server, "/api/v1/errors/123hub/6010", None)
-            warm(server, "/api/v1/diagnose", DIAGNOSE_LUA)
         plan = [
             ("bare Django (startproject)", base, "/ping", None),
             ("ErrorKB GET /api/v1/errors/…", app, "/api/v1/errors/123hub/6010", None),
@@ -304,6 +304,8 @@ def http_benchmark(env: dict, seconds: int, rounds: int) -> dict[str, float]:
             ("Django, no apps nor middleware", bare, "/ping", None),
             ("bare Django, diagnose's shape", base, "/diagnose-shaped", DIAGNOSE_LUA),
         ]
+        for _, server, path, script in plan:
+            warm(server, path, script)
         runs = interleaved_rounds(plan, seconds, rounds)
         memory = app.rss_mb()
 
@@ -315,8 +317,9 @@ def http_benchmark(env: dict, seconds: int, rounds: int) -> dict[str, float]:
         ("ErrorKB POST /api/v1/diagnose", "diagnose"),
     ):
         figures[name] = ratio(runs, label, baseline)
+        by_cpu = cpu_ratio(runs, label, baseline)
         say(
-            f"    {name:<14} {figures[name]:.2f}x bare Django ({cpu_ratio(runs, label, baseline):.2f}x by server CPU)   "
+            f"    {name:<14} {figures[name]:.2f}x bare Django ({by_cpu:.2f}x by server CPU)   "
             f"{ratio(runs, label, floor):.2f}x Django with no middleware ({cpu_ratio(runs, label, floor):.2f}x)"
         )
         rps = statistics.median(r.rps for r in runs[label])
@@ -325,8 +328,9 @@ def http_benchmark(env: dict, seconds: int, rounds: int) -> dict[str, float]:
         # the throughput ratio, and the servers' CPU per request is disturbed far less.
         target(
             f"{name} throughput >= {RATIO_TARGET}x bare Django",
-            figures[name] >= RATIO_TARGET and cpu_ratio(runs, label, baseline) >= RATIO_TARGET,
-            f"{figures[name]:.3f}x: {rps:.0f} vs {base_rps:.0f} req/s; {cpu_ratio(runs, label, baseline):.3f}x by server CPU",
+            figures[name] >= RATIO_TARGET and by_cpu >= RATIO_TARGET,
+            # The ratio is the median of each round's; the req/s beside it, each server's median.
+            f"{figures[name]:.3f}x (median req/s {rps:.0f} vs {base_rps:.0f}); {by_cpu:.3f}x by server CPU",
         )
     shape = "bare Django, diagnose's shape"
     say(
