@@ -194,7 +194,8 @@ class EdgeMiddleware:
       limit (413) is refused before anything reads the request. CommonMiddleware is
       not in MIDDLEWARE, and it was what checked ALLOWED_HOSTS on every request.
     - The security headers, on every response: static files from WhiteNoise and
-      early errors included, since this sits outside them.
+      early errors included, since this sits outside them. And Content-Length on
+      every answer that is not streamed, as CommonMiddleware would.
     - A database that went away: a view that needed it answers 503 and the next
       request recovers by itself (process_exception).
 
@@ -218,6 +219,11 @@ class EdgeMiddleware:
             set_request_id("-")
         response["X-Request-ID"] = request.id
         _security_headers(request, response)
+        if not response.streaming and not response.has_header("Content-Length"):
+            # What Django's CommonMiddleware does (it is not in MIDDLEWARE). Without a
+            # length gunicorn sends the answer chunked: a chunk header, and one more
+            # write for the closing chunk on every call.
+            response.headers["Content-Length"] = str(len(response.content))
         return response
 
     def process_exception(self, request, exception):
