@@ -1,6 +1,6 @@
 """ErrorKB's WSGI application with its diagnosis engine instrumented: for bench/under_load.py only.
 
-ERRORKB_BENCH_ENGINE says how the Diagnose view's engine call behaves:
+ERRORKB_BENCH_ENGINE says how the Diagnose view's engine call (memo.answer) behaves:
 - `canned`: it answers the diagnosis of bench/diagnose.lua's body, made once at start-up
   (right only for that body); everything else in the request is real.
 - `timed`: each call runs the engine three times in a row and adds up the thread CPU
@@ -15,16 +15,16 @@ import time
 from errorkb.wsgi import application  # noqa: F401  (what gunicorn serves; sets Django up first)
 
 # isort: split
-import errorkb.api.views as views  # the module whose `diagnose` the Diagnose view calls
 from bench.inprocess import typical_body
 from errorkb.catalogue.snapshot import engine_catalogue
+from errorkb.diagnosis import memo  # the Diagnose view calls memo.answer through the module
 
-engine = views.diagnose
+engine = memo.answer
 mode = os.environ.get("ERRORKB_BENCH_ENGINE", "")
 
 if mode == "canned":
     canned = engine(json.loads(typical_body())["body"], engine_catalogue())
-    views.diagnose = lambda *args, **kwargs: canned
+    memo.answer = lambda *args, **kwargs: canned
 
 elif mode == "timed":
     totals = [0.0, 0.0, 0.0]
@@ -43,4 +43,4 @@ elif mode == "timed":
                 out.write(f"{os.getpid()} {calls} {means}\n")
         return answer
 
-    views.diagnose = timed
+    memo.answer = timed

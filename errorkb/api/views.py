@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from errorkb.catalogue.models import ErrorEntry, Provider
 from errorkb.catalogue.snapshot import engine_catalogue, snapshot_cache
-from errorkb.diagnosis import Catalogue, ProviderUnknown, diagnose
+from errorkb.diagnosis import Catalogue, ProviderUnknown, memo
 
 from .errors import PayloadTooLarge
 from .filters import ErrorEntryFilter
@@ -272,15 +272,21 @@ def validated_call(data) -> DiagnoseCall:
 
 
 def diagnosis_answer(request, call: DiagnoseCall) -> dict:
-    """The diagnosis of a checked request, from the in-memory catalogue, its URLs made absolute."""
-    result = diagnose(
-        call.body, call.catalogue, provider=call.provider, http_status=call.http_status
-    ).to_dict()
+    """The diagnosis of a checked request, from the in-memory catalogue, its URLs made absolute.
+
+    memo.answer() may hand out parts of an answer it remembers: the URLs are put into copies.
+    """
+    result = memo.answer(call.body, call.catalogue, provider=call.provider, http_status=call.http_status)
     root = absolute_root(request)
-    for matches in (result["matches"], *(error["matches"] for error in result["errors"])):
-        for match in matches:
-            match["url"] = root + match["url"]
-    return result
+
+    def absolute(matches: list[dict]) -> list[dict]:
+        return [{**match, "url": root + match["url"]} for match in matches]
+
+    return {
+        **result,
+        "matches": absolute(result["matches"]),
+        "errors": [{**error, "matches": absolute(error["matches"])} for error in result["errors"]],
+    }
 
 
 class Diagnose(LeanAPIMixin, APIView):

@@ -187,6 +187,9 @@ class Catalogue:
         self.provider_slugs: tuple[str, ...] = ()
         self.entries: tuple[Entry, ...] = ()
         self.problems: tuple[str, ...] = ()
+        # memo.answer()'s answers to bodies, by shape: the one thing that changes after
+        # building (answers this catalogue gave, added and forgotten, never edited).
+        self.answers: dict = {}
 
     # --- building ---------------------------------------------------------------------
 

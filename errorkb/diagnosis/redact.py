@@ -270,6 +270,12 @@ class Redactor:
                     providers.add(slug)
                     spans.append((found.start(), found.end(), Redaction("api_key", where)))
 
+    def key_format_in(self, text: str) -> bool:
+        """Whether a provider's key format occurs in `text` (what redact() would cut as an API key)."""
+        spans: list[tuple[int, int, Redaction]] = []
+        self._key_formats(text, spans, set())
+        return bool(spans)
+
     def redact(self, text: str) -> Redacted:
         spans: list[tuple[int, int, Redaction]] = []
         providers: set[str] = set()

@@ -40,6 +40,29 @@ def test_it_diagnoses_a_123hub_body(client):
     assert result["context"]["request_id"] == "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
 
 
+def test_bodies_of_one_shape_each_get_their_own_values(client):
+    """The second and later bodies are answered from the first's remembered answer (memo.py)."""
+    answers = []
+    for request_id, processing_time in [
+        ("a1b2c3d4-e5f6-7890-abcd-ef1234567890", 5),
+        ("0f1e2d3c-0000-4bbb-8ccc-123456789abc", 31),
+    ] * 2:
+        body = HUB_BODY.replace("a1b2c3d4-e5f6-7890-abcd-ef1234567890", request_id).replace(
+            '"processing_time": 5', f'"processing_time": {processing_time}'
+        )
+        result = post(client, {"body": body}).json()
+        assert result["redacted_text"] == body
+        assert result["context"]["request_id"] == request_id
+        assert result["context"]["processing_time"] == processing_time
+        assert result["errors"][0]["context"]["request_id"] == request_id
+        assert f"Quote request_id {request_id} to 123hub support." in result["advice"]["steps"]
+        # Made absolute once per answer, never again on a remembered one.
+        assert result["matches"][0]["url"] == "http://testserver/123hub/6010"
+        assert result["errors"][0]["matches"][0]["url"] == "http://testserver/123hub/6010"
+        answers.append(result)
+    assert answers[0] == answers[2] and answers[1] == answers[3]
+
+
 def test_it_takes_a_plain_text_paste(client):
     response = client.post("/api/v1/diagnose", '{"error": "Insufficient balance"}', content_type="text/plain")
     assert response.status_code == 200

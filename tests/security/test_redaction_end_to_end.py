@@ -195,7 +195,7 @@ def test_an_engine_failure_echoes_nothing(client, monkeypatch, all_logs, setting
     def crash(text, *args, **kwargs):
         raise ValueError(f"could not read {text!r}")
 
-    monkeypatch.setattr("errorkb.api.views.diagnose", crash)
+    monkeypatch.setattr("errorkb.diagnosis.memo.answer", crash)
     response = client.post("/api/v1/diagnose", json.dumps({"body": paste}), content_type="application/json")
     assert response.status_code == 500
     assert response["Content-Type"] == "application/problem+json"

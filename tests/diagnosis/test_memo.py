@@ -1,0 +1,163 @@
+"""memo.answer() answers what the engine answers, value for value, remembered or not.
+
+The API answers bodies through it, so every check compares it with
+diagnose(...).to_dict() on the same paste: over the corpus, over bodies of every
+123hub entry written several ways with many ids and timings, and over the values
+the engine does read (a code inside the request id, a key format, a word its
+scanners look for), which must never be put into a remembered answer.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+
+from errorkb.diagnosis import Catalogue, diagnose
+from errorkb.diagnosis.memo import MAX_ANSWERS, UNREMEMBERED, answer
+
+CASES = json.loads((Path(__file__).parent / "corpus" / "cases.json").read_text())
+
+
+@pytest.fixture
+def fresh(snapshot) -> Catalogue:
+    """A catalogue that has remembered nothing yet."""
+    return Catalogue.from_snapshot(snapshot)
+
+
+def body(
+    code, message, request_id='"a1b2c3d4-e5f6-7890-abcd-ef1234567890"', processing_time="5", layout=0
+) -> str:
+    """A 123hub error body, its request_id and processing_time written as given (JSON text)."""
+    error = json.dumps({"code": code, "message": message, "details": None, "context": None})
+    if layout == 0:  # as json.dumps writes it
+        return f'{{"success": false, "error": {error}, "request_id": {request_id}, "processing_time": {processing_time}}}'
+    if layout == 1:  # compact
+        error = error.replace(": ", ":").replace(", ", ",")
+        return f'{{"success":false,"error":{error},"request_id":{request_id},"processing_time":{processing_time}}}'
+    # pretty-printed, with a newline at the end, as a log or a terminal gives it
+    return (
+        '{\n  "success": false,\n  "error": ' + error + f',\n  "request_id": {request_id},\n'
+        f'  "processing_time": {processing_time}\n}}\n'
+    )
+
+
+def ids(rng: random.Random, count: int) -> list[str]:
+    return [f'"{uuid.UUID(int=rng.getrandbits(128))}"' for _ in range(count)]
+
+
+def assert_engines(text: str, catalogue: Catalogue, **hints) -> dict:
+    expected = diagnose(text, catalogue, **hints).to_dict()
+    got = answer(text, catalogue, **hints)
+    assert got == expected, text
+    return got
+
+
+def test_the_corpus_is_answered_as_the_engine_answers_it(fresh):
+    rng = random.Random(5)
+    for case in CASES:
+        hints = {"provider": case.get("provider"), "http_status": case.get("http_status")}
+        assert_engines(case["text"], fresh, **hints)
+        assert_engines(case["text"], fresh, **hints)  # remembered now, where it can be
+        # The same body with other ids and timings, where it ends with them.
+        text = case["text"]
+        for old in set(re.findall(r'"request_id":\s*("[^"]*")', text)):
+            for new in ids(rng, 2):
+                assert_engines(text.replace(old, new), fresh, **hints)
+    remembered = [known for known in fresh.answers.values() if known is not UNREMEMBERED and known.plan]
+    assert remembered, "no body of the corpus was remembered with its values"
+
+
+@pytest.mark.parametrize("layout", [0, 1, 2])
+def test_every_123hub_entry_with_many_ids_and_timings(fresh, layout):
+    rng = random.Random(layout)
+    entries = [entry for entry in fresh.entries if entry.provider == "123hub" and entry.kind == "code"]
+    assert len(entries) >= 20
+    timings = ["0", "5", "40", "1234", "12.5", "-1"]
+    for entry in entries:
+        for request_id in ids(rng, 4) + ['"req_7Hq2-x"', f'"{entry.code}-{rng.randrange(10**6)}"']:
+            text = body(int(entry.code), entry.message, request_id, rng.choice(timings), layout)
+            got = assert_engines(text, fresh)
+            assert got["context"]["request_id"] == json.loads(request_id)
+            assert got["redacted_text"] == text
+    shapes = [known for known in fresh.answers.values() if known is not UNREMEMBERED and known.plan]
+    assert len(shapes) >= len(entries)  # one shape per entry and timing's form at least
+
+
+def test_a_remembered_answer_is_given_without_the_engine(fresh):
+    first = body(6010, "Payment does not exist")
+    assert_engines(first, fresh)
+    (known,) = fresh.answers.values()
+    assert known is not UNREMEMBERED
+    second = body(6010, "Payment does not exist", '"0f0e0d0c-1111-2222-3333-444455556666"', "17")
+    got = assert_engines(second, fresh)
+    # Put together from the remembered answer: what holds no value is shared, not made again.
+    assert got["category"] is known.answer["category"]
+    assert got["matches"] is known.answer["matches"]
+    assert got["context"]["request_id"] == "0f0e0d0c-1111-2222-3333-444455556666"
+    assert got["context"]["processing_time"] == 17
+    assert (
+        "Quote request_id 0f0e0d0c-1111-2222-3333-444455556666 to 123hub support." in got["advice"]["steps"]
+    )
+    # ...and the remembered answer still holds the first body's values.
+    assert known.answer["context"]["request_id"] == "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+    assert known.answer["redacted_text"] == first
+
+
+@pytest.mark.parametrize(
+    ("request_id", "why"),
+    [
+        ('"aa-6010-bb"', "the entry's code, which the engine looks for to mark it"),
+        ('"rk_live_0123456789abcdefABCDEF"', "RukkyHub's key format: redacted"),
+        ('"' + "ab" * 64 + '"', "123hub's X-Data-Hash format (128 hex digits): redacted"),
+        ('"x-ratelimit-reset"', "a rate-limit header's name, which the scanners look for"),
+    ],
+)
+def test_values_the_engine_reads_are_never_put_in(fresh, request_id, why):
+    assert_engines(body(6010, "Payment does not exist"), fresh)  # the shape is remembered
+    got = assert_engines(body(6010, "Payment does not exist", request_id), fresh)
+    if "redacted" in why:
+        assert json.loads(request_id) not in json.dumps(got), why
+
+
+def test_a_value_read_the_first_time_leaves_the_shape_unremembered(fresh):
+    # The request id holds the code the highlight looks for, and the body writes the code so
+    # that only the request id holds it standalone: the engine marks the request id.
+    text = '{"success": false, "error": {"code": "06010", "message": "x"}, "request_id": "zz-6010-zz"}'
+    assert_engines(text, fresh)
+    assert list(fresh.answers.values()) == [UNREMEMBERED]
+    assert_engines(text.replace("zz-6010-zz", "zz-1234-zz"), fresh)
+
+
+def test_hints_and_value_kinds_are_part_of_the_shape(fresh):
+    text = body(6010, "Payment does not exist")
+    for hints in ({}, {"provider": "123hub"}, {"http_status": 400}, {"http_status": 404}):
+        assert_engines(text, fresh, **hints)
+    assert_engines(body(6010, "Payment does not exist", request_id="5"), fresh)  # a number, not a string
+    assert len(fresh.answers) == 5
+
+
+def test_what_is_not_a_body_is_never_remembered(fresh):
+    for text in [
+        "HTTP/1.1 400 Bad Request\n\n" + body(6010, "Payment does not exist"),
+        "6010",
+        body(6010, "Payment does not exist") + " trailing words",
+        "{" * 3 + "}" * 3,
+        "{" + "x" * 5000 + "}",
+    ]:
+        assert_engines(text, fresh)
+    assert all(len(key[0]) <= 4_096 and key[0].lstrip().startswith("{") for key in fresh.answers)
+
+
+def test_at_most_max_answers_are_kept(fresh):
+    for index in range(MAX_ANSWERS + 20):
+        answer(body(6010, f"Payment does not exist ({index})"), fresh)
+    assert len(fresh.answers) == MAX_ANSWERS
+    # The oldest went first: the twenty first shapes are forgotten, the rest kept in order.
+    shapes = [key[0] for key in fresh.answers]
+    assert "Payment does not exist (20)" in shapes[0]
+    assert f"Payment does not exist ({MAX_ANSWERS + 19})" in shapes[-1]
