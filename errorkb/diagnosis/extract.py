@@ -488,21 +488,7 @@ def extract(text: str, catalogue: Catalogue, lowered: str | None = None) -> Extr
     dates: list[tuple[int, str]] = []
     _ambient(text, lowered, 0, len(text), catalogue, statuses, hosts, rate_limit, dates)
 
-    named: dict[str, None] = {}
-    if scanners.names is not None:
-        for name in scanners.name_to_slug:  # (a plain loop: no generator for any())
-            if name in lowered:
-                for found in scanners.names.finditer(lowered):
-                    named.setdefault(scanners.name_to_slug[found.group()], None)
-                break
-    elif scanners.name_phrases:
-        words = WORD_RE.findall(lowered)
-        for index, word in enumerate(words):
-            for size in scanners.name_lengths.get(word, ()):
-                slug = scanners.name_phrases.get(" ".join(words[index : index + size]))
-                if slug is not None:
-                    named.setdefault(slug, None)
-                    break
+    named = named_providers(lowered, scanners)
 
     units = [u for u in units if u.has_evidence]
     if len(units) > 1:
@@ -569,6 +555,26 @@ def find_windows(lowered: str, catalogue: Catalogue) -> tuple[list[tuple[int, in
         if total > MAX_WINDOWS_CHARS:
             return [(s, e) for s, e in windows], True
     return [(s, e) for s, e in windows], len(positions) >= MAX_SIGNALS
+
+
+def named_providers(lowered: str, scanners: Scanners) -> dict[str, None]:
+    """The providers a lowered text names ('123hub error 7002'), in the order it names them."""
+    named: dict[str, None] = {}
+    if scanners.names is not None:
+        for name in scanners.name_to_slug:  # (a plain loop: no generator for any())
+            if name in lowered:
+                for found in scanners.names.finditer(lowered):
+                    named.setdefault(scanners.name_to_slug[found.group()], None)
+                break
+    elif scanners.name_phrases:
+        words = WORD_RE.findall(lowered)
+        for index, word in enumerate(words):
+            for size in scanners.name_lengths.get(word, ()):
+                slug = scanners.name_phrases.get(" ".join(words[index : index + size]))
+                if slug is not None:
+                    named.setdefault(slug, None)
+                    break
+    return named
 
 
 class _Region:

@@ -7,47 +7,51 @@ written last:
     {"success": false, "error": {"code": 6010, ...}, "request_id": "a1b2...", "processing_time": 5}
 
 The engine copies those values into its answer (the context, the advice to quote
-the request id, the paste shown back) and reads nothing else from them. So each
-catalogue keeps the answers it gave to bodies (at most MAX_ANSWERS), keyed by the
-body with those trailing values taken out, and answers the next body of the same
-shape by putting its values in: a dictionary lookup and a few copies. On a busy
-server the engine's regular expressions and indexes are out of the CPU's caches by
-the next request: a typical body took it about 80 µs, where the engine alone, run
-again and again, takes 25.
+the request id, the paste shown back). So each catalogue keeps the answers it gave
+to bodies (at most MAX_ANSWERS), keyed by the body with those trailing values
+taken out, and answers the next body of the same shape by putting its values in:
+a dictionary lookup and a few copies. On a busy server the engine's regular
+expressions and indexes are out of the CPU's caches by the next request: a typical
+body took it 58-74 µs there, against 25 µs run again and again.
 
-Nothing is taken on trust:
-- The first time a shape is seen the engine runs twice, on the body and on the
-  same body with other values of the same form. The shape is remembered only if
-  the two answers differ exactly where those values are copied to. A body whose
-  values the engine reads in any other way is never remembered: every call of its
-  shape runs the engine.
-- Each body's values are checked for what could make the engine read them: one
-  of the answer's codes or messages inside them (the engine finds those in the
-  paste to mark them), a word its scanners look for (a status, a host, a
-  rate-limit header), a provider's key format. Any of these, and that call runs
-  the engine.
+Nothing is taken on trust. A shape is remembered only when:
+- the body is a JSON object to the letter (json.loads reads it, no key twice), so
+  the trailing members are its own and are read the one way;
+- the engine, run again on the body with other values of the same form, answers
+  differently exactly where the values are copied to, and nowhere else.
+And each body's values are checked for what the engine could read in them: text
+of the body it finds again to mark it (a code, a message), a provider's name, a
+word its scanners look for (a status, a host, a rate-limit header), a provider's
+key format (it would be redacted). Any of these, and that call runs the engine.
 tests/diagnosis/test_memo.py holds the answers to be the engine's own.
 """
 
 from __future__ import annotations
 
+import json
+import threading
 from typing import Any, Final
 
 from .catalogue import Catalogue
 from .engine import diagnose
+from .extract import named_providers
 from .text import ascii_lower
 
-# Members that identify or time one call, written last in a body (as 123hub's are).
-VOLATILE_KEYS: Final = frozenset({"request_id", "processing_time"})
+# The members that identify or time one call, written last in a body (as 123hub's are),
+# and what each must be: an id is a string, a timing a number.
+VOLATILE_KEYS: Final = {"request_id": '"', "processing_time": "0"}
 MAX_ANSWERS: Final = 512  # per catalogue; the oldest is forgotten first
 MAX_BODY: Final = 4_096  # characters: longer pastes are logs and dumps, seldom sent twice
 MAX_VALUE: Final = 128  # characters of an id
+MAX_NUMBER: Final = 15  # characters of a timing: longer ones the engine may read as text
 ID_CHARACTERS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 WHITESPACE: Final = frozenset(" \t\r\n")
 
 # What a step of a remembered answer's plan does (any other action is the index of a value).
 COPY: Final = -1  # copy the container, so that the remembered one stays as it is
 TAIL: Final = -2  # the paste shown back: its trailing members written as this body writes them
+
+_forgetting = threading.Lock()  # one thread at a time forgets the oldest answer
 
 
 class Trailing:
@@ -66,53 +70,77 @@ class Trailing:
             pieces.append(gap)
         return "".join(pieces)
 
-    def shape(self, text: str) -> str:
-        """The body without its values, saying only what kind each was: what its answer is remembered by."""
-        return text[: self.start] + self.written([_kind(value) for value in self.values])
+    def key(self, text: str, provider: str | None, http_status: int | None) -> tuple:
+        """What the body's answer is remembered by: all of it but the values, whose kinds it keeps."""
+        return (
+            text[: self.start],
+            tuple(self.gaps),
+            tuple(_kind(value) for value in self.values),
+            provider,
+            http_status,
+        )
 
 
 def _kind(value: str) -> str:
-    """A value's stand-in in a shape: a string, a whole number or a fraction (each read differently)."""
+    """What sets a value apart for the engine: a string, zero, a whole number or a fraction."""
     if value[0] == '"':
-        return '""'
-    return "0.0" if "." in value else "0"
+        return "string"
+    if value.strip("0.") == "":
+        return "zero"
+    return "fraction" if "." in value else "whole"
 
 
 class Remembered:
     """One shape's answer, and how to put another body's values into it."""
 
-    def __init__(self, answer: dict, plan: list[tuple[int, Any, int]], tail: str, values: list[str]) -> None:
+    def __init__(
+        self, answer: dict, plan: list[tuple[int, Any, int]], tail: str, values: list[str], needles: list[str]
+    ) -> None:
         self.answer = answer
         self.plan = plan  # (slot of the container, key in it, COPY, TAIL or a value's index)
         self.tail = tail  # the trailing members as the remembered body wrote them
         self.values = values
+        self.needles = needles  # the body's strings and numbers, lowered: text the engine finds again
 
 
 # A shape whose answer does not follow its values: every call of it runs the engine.
-UNREMEMBERED: Final = Remembered({}, [], "", [])
+UNREMEMBERED: Final = Remembered({}, [], "", [], [])
 
 
-def answer(
-    text: str, catalogue: Catalogue, provider: str | None = None, http_status: int | None = None
-) -> dict:
+def answer(text: object, catalogue: Catalogue, provider: object = None, http_status: object = None) -> dict:
     """What diagnose(text, catalogue, provider, http_status).to_dict() answers.
 
     The answer may share parts with a remembered one: read it, do not change it.
     """
-    trailing = _trailing(text) if len(text) <= MAX_BODY and text.lstrip().startswith("{") else None
-    if trailing is None:
-        return diagnose(text, catalogue, provider, http_status).to_dict()
-    key = (trailing.shape(text), provider, http_status)
+    if (
+        isinstance(text, str)
+        and len(text) <= MAX_BODY
+        and (provider is None or isinstance(provider, str))
+        and (http_status is None or (isinstance(http_status, int) and not isinstance(http_status, bool)))
+        and text.lstrip().startswith("{")
+    ):
+        trailing = _trailing(text)
+        if trailing is not None and trailing.values:
+            return _answer(text, trailing, catalogue, provider, http_status)
+    return diagnose(text, catalogue, provider, http_status).to_dict()
+
+
+def _answer(
+    text: str, trailing: Trailing, catalogue: Catalogue, provider: str | None, http_status: int | None
+) -> dict:
+    key = trailing.key(text, provider, http_status)
     answers = catalogue.answers
     known = answers.get(key)
     if known is not None:
-        if known is UNREMEMBERED or not _unread(trailing.values, known.answer, catalogue):
-            return diagnose(text, catalogue, provider, http_status).to_dict()
-        return _restored(known, text[trailing.start :], trailing.values)
+        if known is not UNREMEMBERED and _unread(trailing.values, known.needles, catalogue):
+            return _restored(known, text[trailing.start :], trailing.values)
+        return diagnose(text, catalogue, provider, http_status).to_dict()
     result = diagnose(text, catalogue, provider, http_status).to_dict()
-    if len(answers) >= MAX_ANSWERS:
-        del answers[next(iter(answers))]
-    answers[key] = _remember(text, trailing, result, catalogue, provider, http_status)
+    remembered = _remember(text, trailing, result, catalogue, provider, http_status)
+    with _forgetting:
+        while len(answers) >= MAX_ANSWERS:
+            del answers[next(iter(answers))]
+        answers[key] = remembered
     return result
 
 
@@ -125,9 +153,7 @@ def _trailing(text: str) -> Trailing | None:
     Read by hand, not with a regular expression: this runs on every call, and a few
     dozen characters compared in compiled code stay cheap when the caches are cold.
     """
-    end = len(text)
-    while end > 0 and text[end - 1] in WHITESPACE:
-        end -= 1
+    end = _skip_back(text, len(text))
     if end == 0 or text[end - 1] != "}":
         return None
     start = end - 1  # the closing brace: the members end before it
@@ -162,7 +188,7 @@ def _member_before(text: str, end: int) -> tuple[int, int, int] | None:
             return None
         value_start = position - 1
     else:
-        while position > 0 and (text[position - 1].isdigit() or text[position - 1] in "-."):
+        while position > 0 and (text[position - 1].isdigit() or text[position - 1] == "."):
             position -= 1
         value_start = position
         if not _json_number(text[value_start:value_end]):
@@ -175,8 +201,10 @@ def _member_before(text: str, end: int) -> tuple[int, int, int] | None:
         return None
     name_end = position - 1
     name_start = text.rfind('"', 0, name_end)
-    if name_start < 0 or text[name_start + 1 : name_end] not in VOLATILE_KEYS:
-        return None
+    if name_start < 0 or VOLATILE_KEYS.get(text[name_start + 1 : name_end]) != (
+        '"' if text[value_start] == '"' else "0"
+    ):
+        return None  # not an id nor a timing, or not of its kind
     position = _skip_back(text, name_start)
     if position == 0 or text[position - 1] != ",":
         return None
@@ -190,30 +218,33 @@ def _skip_back(text: str, position: int) -> int:
 
 
 def _json_number(written: str) -> bool:
-    """A JSON number of at most 15 digits either side of the point: -?(0|[1-9][0-9]*)(.[0-9]+)?"""
-    whole, point, fraction = written.removeprefix("-").partition(".")
+    """A non-negative JSON number of at most MAX_NUMBER characters: (0|[1-9][0-9]*)(.[0-9]+)?"""
+    whole, point, fraction = written.partition(".")
     return (
-        0 < len(whole) <= 15
+        0 < len(written) <= MAX_NUMBER
         and whole.isdigit()
         and whole.isascii()
         and (whole == "0" or whole[0] != "0")
-        and (not point or (0 < len(fraction) <= 15 and fraction.isdigit() and fraction.isascii()))
+        and (not point or (fraction.isdigit() and fraction.isascii()))
     )
 
 
 # --- remembering --------------------------------------------------------------------------------
 
 
-def _unread(values: list[str], result: dict, catalogue: Catalogue) -> bool:
-    """True if nothing in these values is what the engine looks for in a paste."""
-    joined = ascii_lower(" ".join(values))
-    for matches in (result["matches"], *(error["matches"] for error in result["errors"])):
-        for match in matches:
-            if ascii_lower(str(match["code"])) in joined:
-                return False
-            if match["message"] and ascii_lower(match["message"]) in joined:
-                return False
-    return catalogue.scanners.probe.search(joined) is None and not catalogue.redactor.key_format_in(joined)
+def _unread(values: list[str], needles: list[str], catalogue: Catalogue) -> bool:
+    """True if these values hold nothing the engine looks for in a paste."""
+    written = " ".join(values)
+    lowered = ascii_lower(written)
+    for needle in needles:
+        if needle in lowered:
+            return False
+    scanners = catalogue.scanners
+    return (
+        scanners.probe.search(lowered) is None
+        and not named_providers(lowered, scanners)
+        and not catalogue.redactor.key_format_in(written)
+    )
 
 
 def _remember(
@@ -224,18 +255,52 @@ def _remember(
     provider: str | None,
     http_status: int | None,
 ) -> Remembered:
-    tail = text[trailing.start :]
-    if not trailing.values:
-        return Remembered(result, [], tail, [])  # the same paste: the same answer
-    if not _unread(trailing.values, result, catalogue):
+    needles = _needles(text, trailing.start, result)
+    if needles is None or not _unread(trailing.values, needles, catalogue):
         return UNREMEMBERED
     others = [_other(value) for value in trailing.values]
+    if any(other == value for other, value in zip(others, trailing.values, strict=True)):
+        return UNREMEMBERED  # (an id of dashes and underscores: no other value of its form to try)
+    tail = text[trailing.start :]
     other_tail = trailing.written(others)
     other = diagnose(text[: trailing.start] + other_tail, catalogue, provider, http_status).to_dict()
     sites: list[tuple[tuple, int]] = []
     if not _differences(result, other, (), sites, Change(trailing.values, others, tail, other_tail)):
         return UNREMEMBERED
-    return Remembered(result, _plan(sites), tail, trailing.values)
+    return Remembered(_copied(result), _plan(sites), tail, trailing.values, needles)
+
+
+def _needles(text: str, start: int, result: dict) -> list[str] | None:
+    """Text the engine may find again in the paste to mark it, lowered: every string and number of
+    the body before its trailing members, and the matched entries' codes and messages.
+
+    None if the body is not a JSON object to the letter (json.loads reads it, no key twice): then
+    its trailing members might not be its own, or be read another way.
+    """
+    found: set[str] = set()
+
+    def strict(pairs: list[tuple[str, Any]]) -> dict:
+        if len({key for key, _ in pairs}) != len(pairs):
+            raise ValueError("a key twice")
+        return dict(pairs)
+
+    def keep(pairs: list[tuple[str, Any]]) -> dict:
+        for _, value in pairs:
+            if value.__class__ is str or value.__class__ is int or value.__class__ is float:
+                found.add(str(value))
+        return dict(pairs)
+
+    try:
+        if json.loads(text, object_pairs_hook=strict).__class__ is not dict:
+            return None
+        json.loads(text[:start] + "}", object_pairs_hook=keep)  # the body without its trailing members
+    except (ValueError, RecursionError):
+        return None
+    for matches in (result["matches"], *(error["matches"] for error in result["errors"])):
+        for match in matches:
+            found.add(str(match["code"]))
+            found.add(str(match["message"] or ""))
+    return sorted(ascii_lower(needle) for needle in found if needle)
 
 
 class Change:
@@ -249,18 +314,20 @@ class Change:
 
 
 def _other(value: str) -> str:
-    """A value of the same form as `value` that differs from it in every letter and digit."""
+    """A value of the same form and kind as `value` that differs from it in every letter and digit."""
     shifted = []
     for index, char in enumerate(value):
         if "0" <= char <= "9":
             digit = int(char)
-            leading = index == 0 or (index == 1 and value[0] == "-")
-            shifted.append(str(digit % 9 + 1) if leading and digit != 0 else str((digit + 1) % 10))
+            leading = index == 0 and digit != 0  # a number's first digit stays non-zero
+            shifted.append(str(digit % 9 + 1) if leading else str((digit + 1) % 10))
         elif "a" <= char <= "z" or "A" <= char <= "Z":
             base = ord("a") if char >= "a" else ord("A")
             shifted.append(chr(base + (ord(char) - base + 1) % 26))
         else:
             shifted.append(char)
+    if value[0] != '"' and _kind(value) == "zero":
+        return value  # zero has no other value of its kind: answer() then never remembers it
     return "".join(shifted)
 
 
@@ -279,24 +346,26 @@ def _differences(a: Any, b: Any, path: tuple, sites: list[tuple[tuple, int]], ch
         )
     if a == b:
         return True
-    for index in range(len(change.olds)):
-        if _placed(a, change.olds[index], change.news[index]) == b:
-            sites.append((path, index))
-            return True
-    # The paste shown back: it ends with the trailing members, values and all.
+    fits = [
+        index for index in range(len(change.olds)) if _placed(a, change.olds[index], change.news[index]) == b
+    ]
     if _retailed(a, change.old_tail, change.new_tail) == b:
-        sites.append((path, TAIL))
-        return True
-    return False
+        fits.append(TAIL)  # the paste shown back: it ends with the trailing members, values and all
+    if len(fits) != 1:
+        return False  # nothing explains it, or more than one thing does
+    sites.append((path, fits[0]))
+    return True
 
 
 def _placed(leaf: Any, old: str, new: str) -> Any:
-    """The leaf holding value `old` (a string quoting it, or the number) holding `new` instead; None if it does not."""
-    if leaf.__class__ is str:
-        bare_old = old.strip('"')
-        return leaf.replace(bare_old, new.strip('"')) if bare_old in leaf else None
-    if old[0] == '"' or leaf.__class__ is bool:
-        return None
+    """The leaf holding value `old` holding `new` instead; None if it does not hold it.
+
+    An id may be quoted inside a string (the advice); a number is only ever the number
+    itself, since the engine may write it out differently from the body (12.50 as 12.5).
+    """
+    if old[0] == '"':
+        bare_old = old[1:-1]
+        return leaf.replace(bare_old, new[1:-1]) if leaf.__class__ is str and bare_old in leaf else None
     if "." in old:
         return float(new) if leaf.__class__ is float and leaf == float(old) else None
     return int(new) if leaf.__class__ is int and leaf == int(old) else None
@@ -307,6 +376,15 @@ def _retailed(leaf: Any, old_tail: str, new_tail: str) -> str | None:
     if leaf.__class__ is not str or not leaf.endswith(old_tail):
         return None
     return leaf[: len(leaf) - len(old_tail)] + new_tail
+
+
+def _copied(value: Any) -> Any:
+    """A copy of an answer, container by container: what is remembered is no caller's."""
+    if value.__class__ is dict:
+        return {key: _copied(item) for key, item in value.items()}
+    if value.__class__ is list:
+        return [_copied(item) for item in value]
+    return value
 
 
 def _plan(sites: list[tuple[tuple, int]]) -> list[tuple[int, Any, int]]:

@@ -9,15 +9,17 @@ scanners look for), which must never be put into a remembered answer.
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import re
+import threading
 import uuid
 from pathlib import Path
 
 import pytest
 
-from errorkb.diagnosis import Catalogue, diagnose
+from errorkb.diagnosis import Catalogue, ProviderUnknown, diagnose
 from errorkb.diagnosis.memo import MAX_ANSWERS, UNREMEMBERED, answer
 
 CASES = json.loads((Path(__file__).parent / "corpus" / "cases.json").read_text())
@@ -161,3 +163,154 @@ def test_at_most_max_answers_are_kept(fresh):
     shapes = [key[0] for key in fresh.answers]
     assert "Payment does not exist (20)" in shapes[0]
     assert f"Payment does not exist ({MAX_ANSWERS + 19})" in shapes[-1]
+
+
+# Found by review: each pair is a body remembered, then one of the same shape asked.
+HUB = '{"success": false, "error": {"code": 6010, "message": "Payment does not exist", "details": null, "context": null}'
+PAIRS = {
+    "the id equals the timing": (
+        HUB + ', "request_id": "5", "processing_time": 5}',
+        HUB + ', "request_id": "7", "processing_time": 8}',
+    ),
+    "the id repeats the timing": (
+        HUB + ', "request_id": "55", "processing_time": 5}',
+        HUB + ', "request_id": "12", "processing_time": 7}',
+    ),
+    "the id holds the timing": (
+        HUB + ', "request_id": "5-5", "processing_time": 5}',
+        HUB + ', "request_id": "ab-cd", "processing_time": 7}',
+    ),
+    "the id twice": (
+        HUB + ', "request_id": "abc", "request_id": "abc"}',
+        HUB + ', "request_id": "xyz", "request_id": "qqq"}',
+    ),
+    "the timing twice": (
+        HUB + ', "processing_time": 5, "processing_time": 5}',
+        HUB + ', "processing_time": 6, "processing_time": 9}',
+    ),
+    "an id with no letter or digit": (HUB + ', "request_id": "-"}', HUB + ', "request_id": "abc1"}'),
+    "an id of dashes and underscores": (HUB + ', "request_id": "_-_"}', HUB + ', "request_id": "a-b"}'),
+    "an empty id after a real one": (
+        HUB + ', "request_id": "abc", "processing_time": 5}',
+        HUB + ', "request_id": "", "processing_time": 7}',
+    ),
+    "a real id after an empty one": (
+        HUB + ', "request_id": "", "processing_time": 5}',
+        HUB + ', "request_id": "abc", "processing_time": 7}',
+    ),
+    "a numeric id, then zero": (
+        HUB + ', "request_id": 5, "processing_time": 3}',
+        HUB + ', "request_id": 0, "processing_time": 7}',
+    ),
+    "a fractional id": (
+        HUB + ', "request_id": 2.5, "processing_time": 3}',
+        HUB + ', "request_id": 2.50, "processing_time": 7}',
+    ),
+    "a zero timing": (
+        HUB + ', "request_id": "abc", "processing_time": 0}',
+        HUB + ', "request_id": "abd", "processing_time": 0.0}',
+    ),
+    "a fractional timing": (
+        HUB + ', "request_id": "abc", "processing_time": 12.5}',
+        HUB + ', "request_id": "abd", "processing_time": 12.50}',
+    ),
+    "a provider's name in the id": (
+        '{"error": "Rate limit exceeded", "reset_in": 37, "request_id": "abc"}',
+        '{"error": "Rate limit exceeded", "reset_in": 37, "request_id": "123hub"}',
+    ),
+    "a provider's name after a dash": (
+        '{"error": "something odd happened", "request_id": "abc"}',
+        '{"error": "something odd happened", "request_id": "x-rukkyhub"}',
+    ),
+    "an escaped message found in the id": (
+        '{"success": false, "error": {"code": 6010, "message": "\\u0062oom"}, "request_id": "aaaa", "processing_time": 5}',
+        '{"success": false, "error": {"code": 6010, "message": "\\u0062oom"}, "request_id": "xboomx", "processing_time": 5}',
+    ),
+    "members outside the object: a code": (
+        HUB + '}, "request_id": "abc", "processing_time": 5}',
+        HUB + '}, "request_id": "err7002", "processing_time": 5}',
+    ),
+    "members outside the object: a phrase": (
+        HUB + '}, "request_id": "abc", "processing_time": 5}',
+        HUB + '}, "request_id": "Insufficient_funds", "processing_time": 5}',
+    ),
+    "members outside an empty object": (
+        '{}, "request_id": "abcdefghijklmnopqrstuvwxyz"}',
+        '{}, "request_id": "Insufficientbalance"}',
+    ),
+    "a trailing comma and a long timing": (
+        HUB.replace('"context": null}', '"context": null,}') + ', "request_id": "abc", "processing_time": 5}',
+        HUB.replace('"context": null}', '"context": null,}')
+        + ', "request_id": "abd", "processing_time": 123456789012345}',
+    ),
+    "an object with nothing before the members": (
+        '{, "request_id": "abc", "processing_time": 5}',
+        '{, "request_id": "abd", "processing_time": 6}',
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(PAIRS))
+def test_a_body_of_a_remembered_shape(fresh, name):
+    first, second = PAIRS[name]
+    for hints in ({}, {"provider": "123hub"}, {"http_status": 429}):
+        assert_engines(first, fresh, **hints)
+        assert_engines(second, fresh, **hints)
+        assert_engines(first, fresh, **hints)
+
+
+def test_a_key_format_is_matched_as_written(snapshot):
+    """Key formats are case-sensitive: the values are checked as the body writes them."""
+    snapshot = copy.deepcopy(snapshot)
+    hub = next(provider for provider in snapshot["providers"] if provider["slug"] == "123hub")
+    hub["rules"]["secret_patterns"] = [*hub["rules"]["secret_patterns"], "AKIA[A-Z0-9]{16}"]
+    catalogue = Catalogue.from_snapshot(snapshot)
+    assert_engines(HUB + ', "request_id": "abc", "processing_time": 3}', catalogue)
+    got = assert_engines(HUB + ', "request_id": "AKIAABCDEFGHIJKLMNOP", "processing_time": 3}', catalogue)
+    assert "AKIAABCDEFGHIJKLMNOP" not in json.dumps(got)
+
+
+@pytest.mark.parametrize(
+    ("text", "hints"),
+    [
+        (HUB + ', "request_id": "abc"}', {"http_status": [400]}),
+        (HUB + ', "request_id": "abc"}', {"http_status": True}),
+        ((HUB + ', "request_id": "abc"}').encode(), {}),
+        (None, {}),
+        (12, {}),
+    ],
+)
+def test_what_the_engine_takes_the_memo_takes(fresh, text, hints):
+    assert answer(text, fresh, **hints) == diagnose(text, fresh, **hints).to_dict()
+
+
+def test_an_unhashable_provider_is_refused_as_the_engine_refuses_it(fresh):
+    with pytest.raises(ProviderUnknown):
+        answer(HUB + ', "request_id": "abc"}', fresh, provider=["123hub"])
+
+
+def test_changing_an_answer_changes_no_later_one(fresh):
+    first = answer(body(6010, "Payment does not exist"), fresh)
+    first["matches"][0]["title"] = "changed"
+    first["advice"]["steps"].append("changed")
+    second = assert_engines(body(6010, "Payment does not exist", '"0f0e0d0c-1111"'), fresh)
+    assert second["matches"][0]["title"] == "Payment does not exist"
+
+
+def test_threads_remember_and_forget_together(fresh):
+    errors = []
+
+    def ask(offset):
+        try:
+            for index in range(offset, MAX_ANSWERS + 200, 4):
+                answer(body(6010, f"Payment does not exist ({index})"), fresh)
+        except Exception as exc:  # noqa: BLE001 (any failure fails the test below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask, args=(offset,)) for offset in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(fresh.answers) == MAX_ANSWERS
