@@ -2,7 +2,7 @@
 
 ERRORKB_BENCH_ENGINE says how the Diagnose view's engine call (memo.answer) behaves:
 - `canned`: it answers the diagnosis of bench/diagnose.lua's body, made once at start-up
-  (right only for that body); everything else in the request is real.
+  (right for that body's shape, with the first body's ids); everything else in the request is real.
 - `timed`: each call runs the engine three times in a row and adds up the thread CPU
   time of each run; every 1,000 calls the means go to $ERRORKB_BENCH_TIMES, one line per
   worker. The first run is what a request pays; the next two run on warm caches.

@@ -14,9 +14,9 @@ a dictionary lookup and a few copies. On a busy server the engine's regular
 expressions and indexes are out of the CPU's caches by the next request: a typical
 body took it 58-74 µs there, against 25 µs run again and again.
 
-Nothing is taken on trust. A shape is remembered only when:
-- the body is a JSON object to the letter (json.loads reads it, no key twice), so
-  the trailing members are its own and are read the one way;
+Nothing is taken on trust. A shape is remembered the second time it is seen, and only if:
+- json.loads reads the body as an object with no key twice, so the trailing members
+  are its own and are read the one way;
 - the engine, run again on the body with other values of the same form, answers
   differently exactly where the values are copied to, and nowhere else.
 And each body's values are checked for what the engine could read in them: text
@@ -40,7 +40,7 @@ from .text import ascii_lower
 # The members that identify or time one call, written last in a body (as 123hub's are),
 # and what each must be: an id is a string, a timing a number.
 VOLATILE_KEYS: Final = {"request_id": '"', "processing_time": "0"}
-MAX_ANSWERS: Final = 512  # per catalogue; the oldest is forgotten first
+MAX_ANSWERS: Final = 512  # shapes per catalogue; the least recently used is forgotten first
 MAX_BODY: Final = 4_096  # characters: longer pastes are logs and dumps, seldom sent twice
 MAX_VALUE: Final = 128  # characters of an id
 MAX_NUMBER: Final = 15  # characters of a timing: longer ones the engine may read as text
@@ -51,7 +51,7 @@ WHITESPACE: Final = frozenset(" \t\r\n")
 COPY: Final = -1  # copy the container, so that the remembered one stays as it is
 TAIL: Final = -2  # the paste shown back: its trailing members written as this body writes them
 
-_forgetting = threading.Lock()  # one thread at a time forgets the oldest answer
+_keeping = threading.Lock()  # one thread at a time adds, moves or forgets an answer
 
 
 class Trailing:
@@ -82,7 +82,12 @@ class Trailing:
 
 
 def _kind(value: str) -> str:
-    """What sets a value apart for the engine: a string, zero, a whole number or a fraction."""
+    """What may set a value apart for the engine: a string, zero, a whole number or a fraction.
+
+    Zero is a kind of its own because the engine may treat a value by whether it is truthy
+    (the advice quotes a request id only if it is): a shape with a zero timing is never
+    remembered, so every such call runs the engine.
+    """
     if value[0] == '"':
         return "string"
     if value.strip("0.") == "":
@@ -100,11 +105,13 @@ class Remembered:
         self.plan = plan  # (slot of the container, key in it, COPY, TAIL or a value's index)
         self.tail = tail  # the trailing members as the remembered body wrote them
         self.values = values
-        self.needles = needles  # the body's strings and numbers, lowered: text the engine finds again
+        self.needles = needles  # text the engine may find again in the paste (see _needles), lowered
 
 
 # A shape whose answer does not follow its values: every call of it runs the engine.
 UNREMEMBERED: Final = Remembered({}, [], "", [], [])
+# A shape seen once: the next body of it is remembered.
+SEEN: Final = Remembered({}, [], "", [], [])
 
 
 def answer(text: object, catalogue: Catalogue, provider: object = None, http_status: object = None) -> dict:
@@ -131,16 +138,25 @@ def _answer(
     key = trailing.key(text, provider, http_status)
     answers = catalogue.answers
     known = answers.get(key)
-    if known is not None:
+    if known is not None and known is not SEEN:
         if known is not UNREMEMBERED and _unread(trailing.values, known.needles, catalogue):
+            with _keeping:  # the most recently used shape is the last to be forgotten
+                if answers.pop(key, None) is not None:
+                    answers[key] = known
             return _restored(known, text[trailing.start :], trailing.values)
         return diagnose(text, catalogue, provider, http_status).to_dict()
     result = diagnose(text, catalogue, provider, http_status).to_dict()
-    remembered = _remember(text, trailing, result, catalogue, provider, http_status)
-    with _forgetting:
-        while len(answers) >= MAX_ANSWERS:
-            del answers[next(iter(answers))]
-        answers[key] = remembered
+    # A shape is remembered the second time it is seen: one seen once (a message that
+    # differs on every call) costs no second run of the engine nor a strict read.
+    remembered = (
+        SEEN if known is None else _remember(text, trailing, result, catalogue, provider, http_status)
+    )
+    with _keeping:
+        if answers.get(key) is known:
+            answers.pop(key, None)
+            while len(answers) >= MAX_ANSWERS:
+                del answers[next(iter(answers))]
+            answers[key] = remembered
     return result
 
 
@@ -260,7 +276,7 @@ def _remember(
         return UNREMEMBERED
     others = [_other(value) for value in trailing.values]
     if any(other == value for other, value in zip(others, trailing.values, strict=True)):
-        return UNREMEMBERED  # (an id of dashes and underscores: no other value of its form to try)
+        return UNREMEMBERED  # an id of dashes and underscores, or a zero timing: nothing to try it with
     tail = text[trailing.start :]
     other_tail = trailing.written(others)
     other = diagnose(text[: trailing.start] + other_tail, catalogue, provider, http_status).to_dict()
@@ -271,11 +287,13 @@ def _remember(
 
 
 def _needles(text: str, start: int, result: dict) -> list[str] | None:
-    """Text the engine may find again in the paste to mark it, lowered: every string and number of
-    the body before its trailing members, and the matched entries' codes and messages.
+    """Text the engine may find again in the paste to mark it, lowered: the values of every
+    member of every object in the body before its trailing members (strings and numbers, an
+    escaped message decoded), and the matched entries' codes and messages.
 
-    None if the body is not a JSON object to the letter (json.loads reads it, no key twice): then
-    its trailing members might not be its own, or be read another way.
+    None unless json.loads reads the body as an object with no key twice (it also takes NaN and
+    Infinity, which the engine's tolerant parser reads too): otherwise the trailing members might
+    not be the body's own, or be read another way.
     """
     found: set[str] = set()
 
@@ -327,7 +345,7 @@ def _other(value: str) -> str:
         else:
             shifted.append(char)
     if value[0] != '"' and _kind(value) == "zero":
-        return value  # zero has no other value of its kind: answer() then never remembers it
+        return value  # zero has no other value of its kind, so _remember() leaves its shape unremembered
     return "".join(shifted)
 
 
@@ -346,13 +364,16 @@ def _differences(a: Any, b: Any, path: tuple, sites: list[tuple[tuple, int]], ch
         )
     if a == b:
         return True
+    if _retailed(a, change.old_tail, change.new_tail) == b:
+        # The paste shown back: it ends with the trailing members, values and all, and only
+        # there does it differ (a value put in everywhere may fit as well; this is exact).
+        sites.append((path, TAIL))
+        return True
     fits = [
         index for index in range(len(change.olds)) if _placed(a, change.olds[index], change.news[index]) == b
     ]
-    if _retailed(a, change.old_tail, change.new_tail) == b:
-        fits.append(TAIL)  # the paste shown back: it ends with the trailing members, values and all
     if len(fits) != 1:
-        return False  # nothing explains it, or more than one thing does
+        return False  # nothing explains it, or more than one value does
     sites.append((path, fits[0]))
     return True
 

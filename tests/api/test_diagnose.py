@@ -41,7 +41,7 @@ def test_it_diagnoses_a_123hub_body(client):
 
 
 def test_bodies_of_one_shape_each_get_their_own_values(client):
-    """The second and later bodies are answered from the first's remembered answer (memo.py)."""
+    """From the third call on, the bodies are answered from a remembered answer (memo.py)."""
     answers = []
     for request_id, processing_time in [
         ("a1b2c3d4-e5f6-7890-abcd-ef1234567890", 5),

@@ -51,6 +51,17 @@ def test_a_diagnosis_and_a_problem_have_the_headers(client):
     assert_secure(client.post("/api/v1/diagnose", "x", content_type="image/png"))
 
 
+def test_an_answer_says_its_length(client):
+    """Content-Length on every answer that is not streamed (else gunicorn sends it chunked)."""
+    for response in (
+        client.get("/api/v1/errors/123hub/6010"),
+        client.post("/api/v1/diagnose", '{"body": "6010"}', content_type="application/json"),
+        client.get("/"),
+        client.get("/no-such-provider"),
+    ):
+        assert int(response["Content-Length"]) == len(response.content)
+
+
 def test_a_static_file_has_the_headers(client):
     """WhiteNoise answers static files before the view middleware; the headers still apply."""
     from django.contrib.staticfiles.storage import staticfiles_storage
