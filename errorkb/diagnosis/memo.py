@@ -271,7 +271,7 @@ def _remember(
     provider: str | None,
     http_status: int | None,
 ) -> Remembered:
-    needles = _needles(text, trailing.start, result)
+    needles = _needles(text, len(trailing.values), result)
     if needles is None or not _unread(trailing.values, needles, catalogue):
         return UNREMEMBERED
     others = [_other(value) for value in trailing.values]
@@ -286,34 +286,36 @@ def _remember(
     return Remembered(_copied(result), _plan(sites), tail, trailing.values, needles)
 
 
-def _needles(text: str, start: int, result: dict) -> list[str] | None:
+def _needles(text: str, trailing: int, result: dict) -> list[str] | None:
     """Text the engine may find again in the paste to mark it, lowered: the values of every
-    member of every object in the body before its trailing members (strings and numbers, an
+    member of every object in the body but its `trailing` last members (strings and numbers, an
     escaped message decoded), and the matched entries' codes and messages.
 
     None unless json.loads reads the body as an object with no key twice (it also takes NaN and
     Infinity, which the engine's tolerant parser reads too): otherwise the trailing members might
     not be the body's own, or be read another way.
     """
-    found: set[str] = set()
+    objects: list[list[tuple[str, Any]]] = []
 
     def strict(pairs: list[tuple[str, Any]]) -> dict:
         if len({key for key, _ in pairs}) != len(pairs):
             raise ValueError("a key twice")
-        return dict(pairs)
-
-    def keep(pairs: list[tuple[str, Any]]) -> dict:
-        for _, value in pairs:
-            if value.__class__ is str or value.__class__ is int or value.__class__ is float:
-                found.add(str(value))
+        objects.append(pairs)
         return dict(pairs)
 
     try:
         if json.loads(text, object_pairs_hook=strict).__class__ is not dict:
             return None
-        json.loads(text[:start] + "}", object_pairs_hook=keep)  # the body without its trailing members
     except (ValueError, RecursionError):
         return None
+    # json.loads hands over each object as it closes: the body itself, whose trailing members
+    # are its last, comes last.
+    objects[-1] = objects[-1][: len(objects[-1]) - trailing]
+    found: set[str] = set()
+    for pairs in objects:
+        for _, value in pairs:
+            if value.__class__ is str or value.__class__ is int or value.__class__ is float:
+                found.add(str(value))
     for matches in (result["matches"], *(error["matches"] for error in result["errors"])):
         for match in matches:
             found.add(str(match["code"]))
