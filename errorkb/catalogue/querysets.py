@@ -211,12 +211,16 @@ def search_plan(query) -> SearchPlan | None:
     if (
         plan is None
         or plan.conditions != len(query.where.children)  # filtered again since
-        or query.combinator
-        or query.distinct
-        or query.group_by  # no longer a list of entries
+        or not _one_row_per_entry(query)
     ):
         return None
     return plan
+
+
+def _one_row_per_entry(query) -> bool:
+    """Whether the query still lists entries one row each: no union, DISTINCT or GROUP BY
+    (a window function counts the rows before DISTINCT or GROUP BY makes them fewer)."""
+    return not (query.combinator or query.distinct or query.group_by)
 
 
 def _union_ids(query, plan: SearchPlan, using: str, counted: bool) -> tuple[list, int | None]:
@@ -310,8 +314,7 @@ def _read_page(queryset, fields, with_total: bool) -> tuple[list[dict], int | No
     if (
         counted
         and SEARCH_ORDER[0] in query.annotations  # ranked by search()
-        # A window counts the rows before DISTINCT or GROUP BY makes them fewer.
-        and not (query.distinct or query.group_by or query.combinator)
+        and _one_row_per_entry(query)
     ):
         ranked = list(queryset.annotate(search_total=Window(Count("*"))).values_list("pk", "search_total"))
         total = ranked[0][1] if ranked else None  # past the last page: no row to tell it
