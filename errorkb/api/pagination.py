@@ -18,9 +18,7 @@ class EntryPages:
     def __init__(self, queryset, request) -> None:
         self.queryset = queryset
         self.request = request
-        self.read_start: int | None = None
-        self.read_stop = 0
-        self.read_entries: list[dict] = []
+        self.last_read: tuple[int, int, list[dict]] | None = None  # (start, stop, entries)
 
     def read(self, start: int, stop: int) -> int | None:
         """Read the entries [start:stop] for a slice to come; the total if that told it, else None.
@@ -29,10 +27,10 @@ class EntryPages:
         first page, even empty): most searches fit in one page, and their count, a
         statement of its own, is never asked.
         """
-        self.read_entries, total = entry_pages(self.queryset[start:stop], self.request)
-        self.read_start, self.read_stop = start, stop
-        if total is None and len(self.read_entries) < stop - start and (self.read_entries or start == 0):
-            total = start + len(self.read_entries)
+        entries, total = entry_pages(self.queryset[start:stop], self.request)
+        self.last_read = (start, stop, entries)
+        if total is None and len(entries) < stop - start and (entries or start == 0):
+            total = start + len(entries)
         return total
 
     def count(self) -> int:
@@ -40,8 +38,10 @@ class EntryPages:
 
     def __getitem__(self, key: slice) -> list[dict]:
         # The Paginator cuts the last page's slice at the count: still the page read.
-        if self.read_start is not None and key.start == self.read_start and key.stop <= self.read_stop:
-            return self.read_entries[: key.stop - key.start]
+        if self.last_read is not None:
+            start, stop, entries = self.last_read
+            if key.start == start and key.stop <= stop:
+                return entries[: key.stop - key.start]
         return entry_pages(self.queryset[key], self.request)[0]
 
 
