@@ -250,11 +250,11 @@ def describe(label: str, load: Load) -> str:
     )
 
 
-def warm(server: Server, path: str, script: Path | None) -> None:
-    """A few requests as wrk will make them, so that both workers have answered one before
-    anything is timed. (The one wrk script there is, bench/diagnose.lua, posts typical_body().)"""
+def warm(server: Server, path: str, body: bytes | None) -> None:
+    """A few requests as wrk will make them (a POST of `body`, else a GET), so that both
+    workers have answered one before anything is timed."""
     for _ in range(8):
-        request(server, "POST" if script else "GET", path, typical_body() if script else None)
+        request(server, "POST" if body else "GET", path, body)
 
 
 def interleaved_rounds(plan: list, seconds: int, rounds: int) -> dict[str, list[Load]]:
@@ -304,8 +304,9 @@ def http_benchmark(env: dict, seconds: int, rounds: int) -> dict[str, float]:
             ("Django, no apps nor middleware", bare, "/ping", None),
             ("bare Django, diagnose's shape", base, "/diagnose-shaped", DIAGNOSE_LUA),
         ]
+        body = typical_body()  # what the one wrk script there is, bench/diagnose.lua, posts
         for _, server, path, script in plan:
-            warm(server, path, script)
+            warm(server, path, body if script else None)
         runs = interleaved_rounds(plan, seconds, rounds)
         memory = app.rss_mb()
 

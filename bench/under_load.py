@@ -31,6 +31,7 @@ from run import (  # noqa: E402
     interleaved_rounds,
     prepared_env,
     ratio,
+    typical_body,
     warm,
     wrk,
 )
@@ -64,8 +65,9 @@ def main() -> int:
                 ),
             ]
             timed = start(probe, ERRORKB_BENCH_ENGINE="timed", ERRORKB_BENCH_TIMES=str(times))
+            body = typical_body()
             for _, server, path, script in [*plan, ("", timed, "/api/v1/diagnose", DIAGNOSE_LUA)]:
-                warm(server, path, script)
+                warm(server, path, body if script else None)
             runs = interleaved_rounds(plan, options.seconds, options.rounds)
             print("ratios to the same round's bare Django (median over rounds):")
             for label in list(runs)[1:]:
